@@ -1,0 +1,64 @@
+// Exhaustive breadth-first exploration of every interleaving. The first violation of
+// each property found in BFS order has a shortest trace.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "checker/store.hpp"
+#include "model/design.hpp"
+#include "properties/property.hpp"
+
+namespace cow {
+
+struct ExploreOptions {
+  std::vector<const Property*> properties;
+  bool full = false;              // keep exploring after every property has failed
+  std::uint64_t max_states = 0;   // 0: no limit
+  double time_limit = 0;          // seconds, 0: no limit
+  std::uint64_t max_memory_mb = 0;  // 0: no limit
+};
+
+struct PropertyOutcome {
+  const Property* property;
+  bool violated = false;
+  StateId state = kNoState;  // first violating state (BFS order)
+  std::string detail;        // the failing instance
+};
+
+enum class Completion { Exhausted, StoppedAllViolated, LimitHit, OutOfFrames };
+
+struct ExploreResult {
+  Completion completion = Completion::Exhausted;
+  std::string limit;  // which limit was hit
+  std::vector<PropertyOutcome> outcomes;
+  std::uint64_t states = 0, transitions = 0, deadlocks = 0;
+  unsigned depth = 0;
+  double seconds = 0;
+  std::uint64_t peak_rss_kb = 0;
+  std::uint64_t store_bytes = 0;
+  StateId out_of_frames_at = kNoState;
+  bool any_violated() const {
+    for (const auto& o : outcomes) if (o.violated) return true;
+    return false;
+  }
+};
+
+class Explorer {
+ public:
+  Explorer(const Scenario& sc, const Design& d, ExploreOptions opt)
+      : sc_(sc), design_(d), opt_(std::move(opt)) {}
+  ExploreResult run();
+  const StateStore<>& store() const { return store_; }
+
+ private:
+  bool is_final(const State& s) const;
+  const Scenario& sc_;
+  const Design& design_;
+  ExploreOptions opt_;
+  StateStore<> store_;
+};
+
+std::uint64_t peak_rss_kb();
+
+}  // namespace cow

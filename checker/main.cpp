@@ -1,0 +1,159 @@
+// cowcheck: the command line (DESIGN.md "The command line").
+//   check    explore one scenario under one design, print verdicts and a counterexample
+//   compare  every design x every scenario, one table
+//   list     designs | scenarios | properties
+// Exit status: 0 holds, 1 violation, 2 bad input or usage, 3 incomplete.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <iostream>
+
+#include "checker/compare.hpp"
+#include "checker/report.hpp"
+#include "model/input_error.hpp"
+#include "model/scenario_load.hpp"
+
+using namespace cow;
+
+namespace {
+
+std::map<std::string, long> parse_params(const std::vector<std::string>& kvs) {
+  std::map<std::string, long> out;
+  for (const std::string& kv : kvs) {
+    auto eq = kv.find('=');
+    std::string key = kv.substr(0, eq);
+    std::string val = eq == std::string::npos ? "" : kv.substr(eq + 1);
+    char* end = nullptr;
+    long v = val.empty() ? 0 : std::strtol(val.c_str(), &end, 10);
+    if (eq == std::string::npos || key.empty() || val.empty() || *end != '\0')
+      throw InputError("--param expects NAME=INTEGER, got '" + kv + "'");
+    out[key] = v;
+  }
+  return out;
+}
+
+struct CheckArgs {
+  std::string scenario, design, format = "text", trace_out;
+  std::vector<std::string> params, properties;
+  unsigned threads = 0;
+  unsigned long long max_states = 0, max_memory = 0;
+  double time_limit = 0;
+  bool full = false, all_traces = false;
+};
+
+int do_check(const CheckArgs& a) {
+  // Stage 1: the request, from the options.
+  CheckRequest req;
+  req.scenario_file = a.scenario;
+  req.design = a.design;
+  req.params = parse_params(a.params);
+  req.properties = a.properties;
+  req.explore.full = a.full;
+  req.explore.max_states = a.max_states;
+  req.explore.time_limit = a.time_limit;
+  req.explore.max_memory_mb = a.max_memory;
+  if (a.format != "text" && a.format != "json") throw InputError("--format must be text or json, got '" + a.format + "'");
+  if (a.threads > 1)
+    std::cerr << "cowcheck: note: parallel exploration is not implemented yet; exploring on one thread\n";
+  // Stage 2: load, explore, rebuild the counterexamples.
+  CheckRun run = run_check(req);
+  // Stage 3: print.
+  if (a.format == "json") std::cout << json_report(run).dump(2) << "\n";
+  else std::cout << text_report(run, ReportOptions{a.all_traces});
+  if (!a.trace_out.empty()) {
+    std::ofstream f(a.trace_out);
+    if (!f) throw InputError(a.trace_out, 0, 0, "cannot write the trace file");
+    nlohmann::json traces = nlohmann::json::array();
+    for (std::size_t i = 0; i < run.result.outcomes.size(); ++i)
+      if (run.result.outcomes[i].violated) traces.push_back(json_trace(run, i));
+    f << traces.dump(2) << "\n";
+  }
+  return exit_status(run.result);
+}
+
+int do_list(const std::string& what, const std::string& dir) {
+  if (what == "designs") {
+    for (const Design* d : all_designs()) fmt::print("{:<10} {}\n{:<10} source: {}\n", d->name(), d->summary(), "", d->source());
+  } else if (what == "properties") {
+    for (const Property* p : builtin_properties()) fmt::print("{:<22} {}\n", p->name(), p->summary());
+  } else if (what == "scenarios") {
+    std::vector<std::string> files;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+      if (e.path().extension() == ".toml") files.push_back(e.path().string());
+    std::sort(files.begin(), files.end());
+    for (const std::string& f : files) {
+      Scenario sc = load_scenario(f);
+      fmt::print("{:<32} {}{}\n", f, sc.summary, sc.params.empty() ? "" : " [" + describe_params(sc) + "]");
+    }
+  } else {
+    throw InputError("list what? expected designs, scenarios or properties, got '" + what + "'");
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"cowcheck: a model checker for Linux fork / copy-on-write / get_user_pages races"};
+  app.require_subcommand(1);
+
+  CheckArgs ca;
+  CLI::App* check = app.add_subcommand("check", "explore every interleaving of a scenario under a design");
+  check->add_option("scenario", ca.scenario, "scenario file (TOML)")->required();
+  check->add_option("--design", ca.design, "design name (cowcheck list designs)")->required();
+  check->add_option("--param", ca.params, "override a scenario parameter, NAME=VALUE")->take_all();
+  check->add_option("--property", ca.properties, "property to check (default: the scenario's)")->take_all();
+  check->add_option("--format", ca.format, "text or json");
+  check->add_option("--trace-out", ca.trace_out, "write the counterexamples as JSON to FILE");
+  check->add_option("--threads", ca.threads, "worker threads");
+  check->add_option("--max-states", ca.max_states, "stop (incomplete, exit 3) after N states");
+  check->add_option("--time-limit", ca.time_limit, "stop (incomplete, exit 3) after S seconds");
+  check->add_option("--max-memory", ca.max_memory, "stop (incomplete, exit 3) above N MiB of RSS");
+  check->add_flag("--full", ca.full, "explore the whole state space even after every property failed");
+  check->add_flag("--all-traces", ca.all_traces, "print a counterexample for every violated property");
+
+  CompareOptions co;
+  std::vector<std::string> cparams;
+  std::string designs = "all";
+  std::string out_file;
+  CLI::App* compare = app.add_subcommand("compare", "run designs against scenarios, print one table");
+  compare->add_option("--designs", designs, "all, or a comma-separated list");
+  compare->add_option("--scenarios", co.scenarios, "scenario files or directories")->required()->take_all();
+  compare->add_option("--param", cparams, "NAME=VALUE for the scenarios that have it")->take_all();
+  compare->add_option("--format", co.format, "md, csv or json");
+  compare->add_option("--out", out_file, "write the table to FILE too");
+  compare->add_option("--time-limit", co.time_limit, "per run, seconds");
+
+  std::string list_what, list_dir = "scenarios";
+  CLI::App* list = app.add_subcommand("list", "list designs, scenarios or properties");
+  list->add_option("what", list_what, "designs | scenarios | properties")->required();
+  list->add_option("--dir", list_dir, "where to look for scenarios");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  try {
+    if (*check) return do_check(ca);
+    if (*list) return do_list(list_what, list_dir);
+    if (*compare) {
+      std::stringstream ss(designs);
+      for (std::string d; std::getline(ss, d, ',');) co.designs.push_back(d);
+      co.params = parse_params(cparams);
+      std::string table = run_compare(co);
+      std::cout << table;
+      if (!out_file.empty()) std::ofstream(out_file) << table;
+      return 0;
+    }
+  } catch (const InputError& e) {
+    std::cerr << e.render() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "cowcheck: error: " << e.what() << "\n";
+    return 2;
+  }
+  return 2;
+}

@@ -1,0 +1,120 @@
+#include "checker/report.hpp"
+
+#include <fmt/format.h>
+
+namespace cow {
+
+namespace {
+const char* completion_name(Completion c) {
+  switch (c) {
+    case Completion::Exhausted: return "exhausted";
+    case Completion::StoppedAllViolated: return "stopped: every property violated";
+    case Completion::LimitHit: return "incomplete";
+    case Completion::OutOfFrames: return "out of frames";
+  }
+  return "?";
+}
+
+std::string stats_line(const ExploreResult& r) {
+  double rate = r.seconds > 0 ? static_cast<double>(r.states) / r.seconds : 0;
+  return fmt::format("{} states, {} transitions, depth {}, {:.2f} s, {:.0f} states/s, peak RSS {} MiB", r.states,
+                     r.transitions, r.depth, r.seconds, rate, r.peak_rss_kb / 1024);
+}
+}  // namespace
+
+std::string text_trace(const CheckRun& run, std::size_t i) {
+  const PropertyOutcome& o = run.result.outcomes[i];
+  const Trace& t = run.traces[i];
+  std::string out = fmt::format("Counterexample for {} ({} steps):\n", o.property->name(), t.steps.size());
+  out += "  initial state:\n";
+  for (const std::string& line : describe_state(run.scenario, *run.design, run.scenario.initial))
+    out += "        " + line + "\n";
+  std::size_t width = 0;
+  for (const auto& th : run.scenario.threads) width = std::max(width, th.name.size());
+  for (std::size_t n = 0; n < t.steps.size(); ++n) {
+    const TraceStep& s = t.steps[n];
+    out += fmt::format("  {:>3}. {:<{}}  {}\n", n + 1, run.scenario.threads[s.tid].name, width, s.label);
+    for (const std::string& c : s.changes) out += fmt::format("        {}\n", c);
+  }
+  out += fmt::format("  VIOLATED {}: {}\n", o.property->name(), o.detail);
+  return out;
+}
+
+std::string text_report(const CheckRun& run, const ReportOptions& opt) {
+  const Scenario& sc = run.scenario;
+  const ExploreResult& r = run.result;
+  std::string out;
+  std::string params = describe_params(sc);
+  out += fmt::format("scenario  {}{}: {}\n", sc.name, params.empty() ? "" : " (" + params + ")", sc.summary);
+  out += fmt::format("design    {}: {}\n", run.design->name(), run.design->summary());
+  out += fmt::format("search    {}: {}\n\n", completion_name(r.completion), stats_line(r));
+  if (r.completion == Completion::LimitHit)
+    out += fmt::format("INCOMPLETE: {} was reached before the state space was exhausted\n\n", r.limit);
+  std::size_t width = 0;
+  for (const auto& o : r.outcomes) width = std::max(width, o.property->name().size());
+  for (std::size_t i = 0; i < r.outcomes.size(); ++i) {
+    const PropertyOutcome& o = r.outcomes[i];
+    Verdict v = verdict_of(r, o);
+    out += fmt::format("  {:<{}}  {}", o.property->name(), width, verdict_name(v));
+    if (v == Verdict::Violated) out += fmt::format(" ({} steps)", run.traces[i].steps.size());
+    out += "\n";
+  }
+  // The shortest counterexample first; all of them with --all-traces.
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < r.outcomes.size(); ++i)
+    if (r.outcomes[i].violated) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return run.traces[a].steps.size() < run.traces[b].steps.size(); });
+  if (!opt.all_traces && order.size() > 1) order.resize(1);
+  for (std::size_t i : order) out += "\n" + text_trace(run, i);
+  if (!opt.all_traces && r.any_violated() && r.outcomes.size() > 1)
+    out += "\n(--all-traces prints a counterexample for every violated property; --property NAME picks one)\n";
+  return out;
+}
+
+nlohmann::json json_trace(const CheckRun& run, std::size_t i) {
+  nlohmann::json steps = nlohmann::json::array();
+  for (const TraceStep& s : run.traces[i].steps)
+    steps.push_back({{"thread", run.scenario.threads[s.tid].name}, {"label", s.label}, {"changes", s.changes}});
+  return {{"scenario", run.scenario.name},
+          {"file", run.scenario.file},
+          {"params", run.scenario.params},
+          {"design", std::string(run.design->name())},
+          {"property", std::string(run.result.outcomes[i].property->name())},
+          {"detail", run.result.outcomes[i].detail},
+          {"initial", describe_state(run.scenario, *run.design, run.scenario.initial)},
+          {"steps", steps}};
+}
+
+nlohmann::json json_report(const CheckRun& run) {
+  const ExploreResult& r = run.result;
+  nlohmann::json props = nlohmann::json::array();
+  for (std::size_t i = 0; i < r.outcomes.size(); ++i) {
+    const PropertyOutcome& o = r.outcomes[i];
+    nlohmann::json p = {{"name", std::string(o.property->name())}, {"verdict", verdict_name(verdict_of(r, o))}};
+    if (o.violated) {
+      p["verdict"] = "violated";
+      p["detail"] = o.detail;
+      p["trace"] = json_trace(run, i);
+    }
+    props.push_back(p);
+  }
+  double rate = r.seconds > 0 ? static_cast<double>(r.states) / r.seconds : 0;
+  return {{"scenario", run.scenario.name},
+          {"file", run.scenario.file},
+          {"params", run.scenario.params},
+          {"design", std::string(run.design->name())},
+          {"completion", r.completion == Completion::LimitHit ? "incomplete" : "complete"},
+          {"limit", r.limit},
+          {"stats",
+           {{"states", r.states},
+            {"transitions", r.transitions},
+            {"depth", r.depth},
+            {"deadlocks", r.deadlocks},
+            {"seconds", r.seconds},
+            {"states_per_second", rate},
+            {"peak_rss_kb", r.peak_rss_kb}}},
+          {"properties", props}};
+}
+
+}  // namespace cow

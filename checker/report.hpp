@@ -1,0 +1,19 @@
+// Printers for a check: text (for people) and JSON (for tools; stable schema).
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "checker/run.hpp"
+
+namespace cow {
+
+struct ReportOptions {
+  bool all_traces = false;  // text: print a trace for every violated property
+};
+
+std::string text_report(const CheckRun& run, const ReportOptions& opt);
+nlohmann::json json_report(const CheckRun& run);
+nlohmann::json json_trace(const CheckRun& run, std::size_t outcome);
+std::string text_trace(const CheckRun& run, std::size_t outcome);
+
+}  // namespace cow

@@ -1,0 +1,40 @@
+// One check: a scenario, a design, the properties; the explorer's result and the traces.
+// Shared by `check` and `compare`.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "checker/explorer.hpp"
+#include "checker/trace.hpp"
+
+namespace cow {
+
+struct CheckRequest {
+  std::string scenario_file;
+  std::string design;
+  std::map<std::string, long> params;
+  std::vector<std::string> properties;  // empty: the scenario's defaults
+  ExploreOptions explore;               // its properties are filled from the names above
+};
+
+struct CheckRun {
+  Scenario scenario;
+  const Design* design = nullptr;
+  ExploreResult result;
+  std::vector<Trace> traces;  // one per outcome (empty Trace when not violated)
+};
+
+// Resolves names (InputError on unknown design / property), explores, rebuilds traces.
+CheckRun run_check(const CheckRequest& req);
+
+enum class Verdict { Holds, Violated, Unknown };
+Verdict verdict_of(const ExploreResult& r, const PropertyOutcome& o);
+const char* verdict_name(Verdict v);
+
+// Exit status of `check`: 1 any violation, 3 a limit was hit, 0 everything holds.
+int exit_status(const ExploreResult& r);
+
+std::string describe_params(const Scenario& sc);
+
+}  // namespace cow

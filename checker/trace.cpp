@@ -1,0 +1,142 @@
+#include "checker/trace.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "model/invariant.hpp"
+#include "model/paths.hpp"
+
+namespace cow {
+
+Trace rebuild_trace(const Scenario& sc, const Design& d, const StateStore<>& store, StateId target) {
+  std::vector<StateId> path;
+  for (StateId id = target; id != kNoState; id = store.parent(id)) path.push_back(id);
+  std::reverse(path.begin(), path.end());
+  Trace tr;
+  Expansion ex;
+  for (std::size_t i = 1; i < path.size(); ++i) {
+    const State& from = store.state(path[i - 1]);
+    const State& to = store.state(path[i]);
+    successors(sc, d, from, ex);
+    auto it = std::find_if(ex.succ.begin(), ex.succ.end(), [&](const Successor& s) { return s.next == to; });
+    INVARIANT(it != ex.succ.end(), "counterexample step cannot be replayed");
+    tr.steps.push_back({it->tid, std::string(it->label), describe_changes(sc, d, from, to)});
+  }
+  tr.last = store.state(target);
+  return tr;
+}
+
+namespace {
+
+std::string frame_name(u8 f) { return f == kNone ? "none" : fmt::format("frame#{}", f); }
+
+std::string pte_text(const Pte& p) {
+  if (!p.present()) return "none";
+  return fmt::format("{} {}{}", p.writable() ? "rw" : "ro", frame_name(p.frame),
+                     (p.flags & kPteDirty) ? " dirty" : "");
+}
+
+std::string thread_name(const Scenario& sc, u8 tid) {
+  return tid < sc.threads.size() ? sc.threads[tid].name : fmt::format("thread#{}", tid);
+}
+
+std::string rw_text(const Scenario& sc, const RwLock& l) {
+  if (l.writer != kNone) return "write-held by " + thread_name(sc, l.writer);
+  if (l.readers) return fmt::format("read-held x{}", l.readers);
+  return "free";
+}
+
+std::string vma_text(const Vma& v) {
+  if (!v.pages) return "none";
+  std::string s = fmt::format("[{},{}) {} {}", v.start, v.start + v.pages, (v.flags & kVmWrite) ? "rw" : "r",
+                              (v.flags & kVmShared) ? "anon-shared" : "anon-private");
+  if (v.flags & kVmDontCopy) s += " VM_DONTCOPY";
+  return s;
+}
+
+std::string frame_text(const Scenario& sc, const Frame& f) {
+  return fmt::format("refcount {} mapcount {} h0={} h1={}", f.refcount, f.mapcount, sc.value_name(f.data[0]),
+                     sc.value_name(f.data[1]));
+}
+
+}  // namespace
+
+std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, const State& a, const State& b) {
+  std::vector<std::string> out;
+  for (unsigned mm = 0; mm < sc.processes.size(); ++mm) {
+    const std::string& name = sc.processes[mm].name;
+    const Mm &ma = a.mms[mm], &mb = b.mms[mm];
+    for (unsigned i = 0; i < kMaxVmas; ++i)
+      if (ma.vma[i] != mb.vma[i]) out.push_back(fmt::format("{} vma: {} -> {}", name, vma_text(ma.vma[i]), vma_text(mb.vma[i])));
+    for (unsigned v = 0; v < kMaxVpages; ++v)
+      if (a.pte(mm, v) != b.pte(mm, v))
+        out.push_back(fmt::format("{} pte[{}]: {} -> {}", name, v, pte_text(a.pte(mm, v)), pte_text(b.pte(mm, v))));
+    if (ma.mmap_lock != mb.mmap_lock)
+      out.push_back(fmt::format("{} mmap_lock: {} -> {}", name, rw_text(sc, ma.mmap_lock), rw_text(sc, mb.mmap_lock)));
+    const SpinLock &la = a.tables[ma.table].ptl, &lb = b.tables[mb.table].ptl;
+    if (la != lb)
+      out.push_back(fmt::format("{} ptl: {} -> {}", name, la.holder == kNone ? "free" : "held by " + thread_name(sc, la.holder),
+                                lb.holder == kNone ? "free" : "held by " + thread_name(sc, lb.holder)));
+    if (ma.alive != mb.alive) out.push_back(fmt::format("{} is running (fork returned)", name));
+  }
+  if (d.has_brlock() && a.brlock != b.brlock)
+    out.push_back(fmt::format("brlock: {} -> {}", rw_text(sc, a.brlock), rw_text(sc, b.brlock)));
+  for (unsigned f = 0; f < kMaxFrames; ++f) {
+    const Frame &fa = a.frames[f], &fb = b.frames[f];
+    if (fa == fb) continue;
+    if (fa.refcount == 0) {
+      out.push_back(fmt::format("frame#{} allocated: {}", f, frame_text(sc, fb)));
+      continue;
+    }
+    if (fb.refcount == 0) {
+      out.push_back(fmt::format("frame#{} freed", f));
+      continue;
+    }
+    if (fa.refcount != fb.refcount) out.push_back(fmt::format("frame#{} refcount {} -> {}", f, fa.refcount, fb.refcount));
+    if (fa.mapcount != fb.mapcount) out.push_back(fmt::format("frame#{} mapcount {} -> {}", f, fa.mapcount, fb.mapcount));
+    for (unsigned h = 0; h < kHalves; ++h)
+      if (fa.data[h] != fb.data[h])
+        out.push_back(fmt::format("frame#{} h{}: {} -> {}", f, h, sc.value_name(fa.data[h]), sc.value_name(fb.data[h])));
+  }
+  for (unsigned i = 0; i < sc.pins.size(); ++i) {
+    const Pin &pa = a.pins[i], &pb = b.pins[i];
+    const std::string& name = sc.pins[i].name;
+    if (pa.state != pb.state)
+      out.push_back(pb.state == kPinActive ? fmt::format("pin {} taken on {}", name, frame_name(pb.frame))
+                                           : fmt::format("pin {} released ({})", name, frame_name(pb.frame)));
+    if (pa.dma != pb.dma) out.push_back(fmt::format("pin {}: device DMA into {} done", name, frame_name(pb.frame)));
+  }
+  for (unsigned t = 0; t < sc.threads.size(); ++t) {
+    const Thread &ta = a.threads[t], &tb = b.threads[t];
+    const std::string& name = sc.threads[t].name;
+    if (ta.frame != tb.frame) out.push_back(fmt::format("{} f = {}", name, frame_name(tb.frame)));
+    if (ta.read_op != tb.read_op || ta.seen != tb.seen) {
+      if (tb.seen == 0xFF) {
+        out.push_back(fmt::format("{} killed by SIGSEGV", name));
+      } else {
+        const Op& op = sc.threads[t].ops[tb.read_op - 1u];
+        out.push_back(fmt::format("{} read page {} h{} = {}", name, op.page, op.half, sc.value_name(tb.seen)));
+      }
+    }
+    if (ta.op != tb.op && thread_finished(sc, b, t) && tb.seen != 0xFF) out.push_back(name + " finished");
+  }
+  return out;
+}
+
+std::vector<std::string> describe_state(const Scenario& sc, const Design& d, const State& s) {
+  State empty{};
+  for (unsigned mm = 0; mm < kMaxMms; ++mm) empty.mms[mm].table = s.mms[mm].table;
+  for (auto& t : empty.threads) t = Thread{};
+  std::vector<std::string> out;
+  for (std::string& line : describe_changes(sc, d, empty, s)) {
+    auto arrow = line.find(" -> ");
+    if (line.rfind("frame#", 0) == 0 && line.find("allocated: ") != std::string::npos)
+      line.replace(line.find("allocated: "), 11, "");
+    else if (arrow != std::string::npos && line.find(": ") != std::string::npos)
+      line = line.substr(0, line.find(": ") + 2) + line.substr(arrow + 4);
+    out.push_back(line);
+  }
+  return out;
+}
+
+}  // namespace cow

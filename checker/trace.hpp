@@ -1,0 +1,32 @@
+// Counterexamples: rebuilt from parent ids by re-running the successor function on each
+// parent (mCRL2's find_action), so every printed step has been executed once more; and
+// the differences between two states, in the kernel's terms.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "checker/store.hpp"
+#include "model/design.hpp"
+
+namespace cow {
+
+struct TraceStep {
+  u8 tid;
+  std::string label;
+  std::vector<std::string> changes;
+};
+
+struct Trace {
+  std::vector<TraceStep> steps;
+  State last;
+};
+
+Trace rebuild_trace(const Scenario& sc, const Design& d, const StateStore<>& store, StateId target);
+
+// What changed from a to b, one line per field, e.g. "parent pte[0]: rw frame#0 -> ro frame#0".
+std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, const State& a, const State& b);
+
+// The initial state, in the same terms.
+std::vector<std::string> describe_state(const Scenario& sc, const Design& d, const State& s);
+
+}  // namespace cow

@@ -1,0 +1,47 @@
+// A design: the kernel paths that differ between the historical fixes. The shared paths
+// (model/paths.cpp) call these hooks at the points where the designs disagree; each
+// design file in model/designs/ implements them next to the patch it models.
+//
+// Every hook runs inside one atomic step, sets Step::label to the kernel function it
+// models, and returns false when the step is not enabled (it would wait for a lock).
+#pragma once
+#include <string_view>
+#include <vector>
+
+#include "model/step.hpp"
+
+namespace cow {
+
+class Design {
+ public:
+  virtual ~Design() = default;
+  virtual std::string_view name() const = 0;
+  virtual std::string_view summary() const = 0;  // one line
+  virtual std::string_view source() const = 0;   // kernel version, patch or message id
+
+  // fork(): copy_pte_range takes the PT lock(s), copy_one_pte copies one PTE, and the
+  // locks are dropped; the model does one PTE per lock hold, as the reference scenario.
+  virtual bool fork_pte_lock(Step& st, unsigned src_mm) const = 0;                 // f1
+  virtual void copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) const = 0;  // f2
+  virtual void fork_pte_unlock(Step& st, unsigned src_mm) const = 0;               // f3
+
+  // get_user_pages_fast(): an optional entry step (r0), the lockless PTE read (r1:
+  // returns false to fall back to the slow path, after undoing what the entry took) and
+  // taking the reference (r2). The frame found at r1 is kept in Thread::frame.
+  virtual bool gup_fast_has_enter() const = 0;
+  virtual bool gup_fast_enter(Step& st) const = 0;                                   // r0
+  virtual bool gup_fast_read_pte(Step& st, unsigned mm, unsigned v, bool write) const = 0;  // r1
+  virtual void gup_fast_get_page(Step& st) const = 0;                                // r2
+
+  // The write fault on a present, read-only PTE, PT lock held (do_wp_page).
+  virtual void do_wp_page(Step& st, unsigned mm, unsigned v) const = 0;
+
+  // Whether the global big-reader lock exists (printed in traces only where it does).
+  virtual bool has_brlock() const { return false; }
+};
+
+// The registry (model/designs/registry.cpp).
+const std::vector<const Design*>& all_designs();
+const Design* find_design(std::string_view name);
+
+}  // namespace cow

@@ -1,0 +1,30 @@
+// The list of designs. Adding one: a file in model/designs/ and a line here.
+#include "model/design.hpp"
+#include "model/designs/v2_6_27.hpp"
+
+namespace cow {
+namespace designs {
+const Design* make_forcecow();
+const Design* make_brlock();
+static const Design* make_v2_6_27() {
+  static const V2_6_27 d;
+  return &d;
+}
+}  // namespace designs
+
+const std::vector<const Design*>& all_designs() {
+  static const std::vector<const Design*> list = {
+      designs::make_v2_6_27(),
+      designs::make_forcecow(),
+      designs::make_brlock(),
+  };
+  return list;
+}
+
+const Design* find_design(std::string_view name) {
+  for (const Design* d : all_designs())
+    if (d->name() == name) return d;
+  return nullptr;
+}
+
+}  // namespace cow

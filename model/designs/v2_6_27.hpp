@@ -1,0 +1,33 @@
+// v2.6.27 (2008): the baseline the O_DIRECT-vs-fork thread argued about. forcecow and
+// brlock derive from it and override only the steps their patches change.
+#pragma once
+#include "model/design.hpp"
+
+namespace cow::designs {
+
+class V2_6_27 : public Design {
+ public:
+  std::string_view name() const override { return "v2.6.27"; }
+  std::string_view summary() const override {
+    return "fork write-protects and shares; do_wp_page reuses on mapcount; GUP-fast without re-check";
+  }
+  std::string_view source() const override {
+    return "v2.6.27: kernel/fork.c dup_mmap, mm/memory.c copy_one_pte/do_wp_page/get_user_pages, "
+           "arch/x86/mm/gup.c (8174c430e445)";
+  }
+  bool fork_pte_lock(Step& st, unsigned src_mm) const override;
+  void copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) const override;
+  void fork_pte_unlock(Step& st, unsigned src_mm) const override;
+  bool gup_fast_has_enter() const override { return false; }
+  bool gup_fast_enter(Step& st) const override;
+  bool gup_fast_read_pte(Step& st, unsigned mm, unsigned v, bool write) const override;
+  void gup_fast_get_page(Step& st) const override;
+  void do_wp_page(Step& st, unsigned mm, unsigned v) const override;
+
+ protected:
+  // The parent's half of copy_one_pte for a COW mapping: write-protect both PTEs and
+  // share the frame (get_page + page_dup_rmap).
+  static void share_wrprotected(Step& st, unsigned src, unsigned dst, unsigned v);
+};
+
+}  // namespace cow::designs

@@ -1,0 +1,26 @@
+// Bad user input: a scenario, design name, property or option the user got wrong.
+// Printed compiler-style as "file:line:col: error: message", exit status 2.
+#pragma once
+#include <stdexcept>
+#include <string>
+
+namespace cow {
+
+struct InputError : std::runtime_error {
+  std::string file;
+  int line = 0;    // 0: no position
+  int column = 0;
+  InputError(std::string file_, int line_, int col_, const std::string& msg)
+      : std::runtime_error(msg), file(std::move(file_)), line(line_), column(col_) {}
+  explicit InputError(const std::string& msg) : std::runtime_error(msg) {}
+  std::string where() const {
+    std::string w = file;
+    if (line > 0) w += ":" + std::to_string(line) + (column > 0 ? ":" + std::to_string(column) : "");
+    return w;
+  }
+  std::string render() const {
+    return (file.empty() ? std::string("cowcheck") : where()) + ": error: " + what();
+  }
+};
+
+}  // namespace cow

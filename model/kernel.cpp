@@ -1,0 +1,80 @@
+#include "model/kernel.hpp"
+
+#include "model/invariant.hpp"
+
+namespace cow::kernel {
+
+const Vma* find_vma(const State& s, unsigned mm, unsigned v) {
+  for (const Vma& vma : s.mms[mm].vma)
+    if (vma.contains(v)) return &vma;
+  return nullptr;
+}
+
+static u8 lowest_free(const State& s) {
+  for (unsigned f = 0; f < kMaxFrames; ++f)
+    if (s.frames[f].refcount == 0) return static_cast<u8>(f);
+  return kNone;
+}
+
+u8 alloc_copy(Step& st, u8 from) {
+  u8 g = lowest_free(st.s);
+  if (g == kNone) {
+    st.out_of_frames = true;
+    return kNone;
+  }
+  Frame& nf = st.s.frames[g];
+  nf = Frame{};
+  nf.refcount = 1;
+  nf.mapcount = 1;
+  nf.flags = kFrameAnon;
+  nf.data = st.s.frames[from].data;
+  return g;
+}
+
+u8 alloc_zeroed(Step& st) {
+  u8 g = lowest_free(st.s);
+  if (g == kNone) {
+    st.out_of_frames = true;
+    return kNone;
+  }
+  Frame& nf = st.s.frames[g];
+  nf = Frame{};
+  nf.refcount = 1;
+  nf.mapcount = 1;
+  nf.flags = kFrameAnon;
+  return g;
+}
+
+void get_page(State& s, u8 f) {
+  INVARIANT(f < kMaxFrames && s.frames[f].refcount > 0, "get_page on a free frame");
+  INVARIANT(s.frames[f].refcount < 0xFFFF, "refcount overflow");
+  s.frames[f].refcount++;
+}
+
+void put_page(State& s, u8 f) {
+  INVARIANT(f < kMaxFrames && s.frames[f].refcount > 0, "put_page on a free frame");
+  if (--s.frames[f].refcount == 0) s.frames[f] = Frame{};
+}
+
+void page_dup_rmap(State& s, u8 f) {
+  INVARIANT(s.frames[f].mapcount < 0xFF, "mapcount overflow");
+  s.frames[f].mapcount++;
+}
+
+void page_remove_rmap(State& s, u8 f) {
+  INVARIANT(s.frames[f].mapcount > 0, "page_remove_rmap on an unmapped frame");
+  s.frames[f].mapcount--;
+}
+
+void pin_taken(Step& st, u8 pin, u8 f) {
+  INVARIANT(pin < kMaxPins, "pin slot out of range");
+  st.s.pins[pin].state = kPinActive;
+  st.s.pins[pin].frame = f;
+}
+
+void pin_released(Step& st, u8 pin) {
+  INVARIANT(st.s.pins[pin].state == kPinActive, "releasing a pin that is not held");
+  st.s.pins[pin].state = kPinReleased;
+}
+
+}  // namespace cow::kernel

@@ -1,0 +1,354 @@
+// The shared kernel paths: user stores and loads with their faults, O_DIRECT read (GUP,
+// DMA, completion), fork, long-term pins, madvise. Where designs differ, the path calls
+// the Design hook. Every step sets a label naming the kernel function it models.
+#include "model/paths.hpp"
+
+#include "model/invariant.hpp"
+#include "model/kernel.hpp"
+#include "model/locks.hpp"
+
+namespace cow {
+using namespace cow::kernel;
+
+namespace {
+
+constexpr u8 kSegv = 0xFF;  // Thread::seen after the thread was killed by SIGSEGV
+
+// The thread dies with SIGSEGV (bad address or permission): it runs no further op.
+void sigsegv(Step& st) {
+  st.self().seen = kSegv;
+  st.self().op = static_cast<u8>(st.def().ops.size());
+  st.self().pc = 0;
+}
+
+// handle_mm_fault for a write, PT lock held (mm/memory.c handle_pte_fault, v2.6.27):
+// pte_none -> do_anonymous_page; present and read-only -> do_wp_page; already writable
+// (another thread fixed it up) -> nothing.
+void handle_write_fault_locked(Step& st, const Design& d, unsigned mm, unsigned v) {
+  Pte& p = st.s.pte(mm, v);
+  if (!p.present()) {
+    st.label = "do_anonymous_page";
+    u8 g = alloc_zeroed(st);
+    if (g != kNone) set_pte(st.s, mm, v, g, true);
+    return;
+  }
+  if (!p.writable()) {
+    d.do_wp_page(st, mm, v);
+    return;
+  }
+  st.label = "handle_pte_fault:pte_same";
+}
+
+// A user store: the write fault path of arch/x86/mm/fault.c do_page_fault (v2.6.27).
+bool step_write(Step& st, const Design& d) {
+  const Op& op = st.op();
+  unsigned mm = st.def().mm;
+  Thread& t = st.self();
+  switch (t.pc) {
+    case kPcStart: {  // the store itself, through the TLB/PTE
+      st.label = "store";
+      const Pte& p = st.s.pte(mm, op.page);
+      if (p.present() && p.writable()) {
+        st.s.frames[p.frame].data[op.half] = op.write_id;
+        st.finish_op();
+      } else {
+        st.label = "store:page_fault";
+        st.go(kPcW1);
+      }
+      return true;
+    }
+    case kPcW1: {  // do_page_fault: down_read(&mm->mmap_sem); find_vma; access check
+      st.label = "do_page_fault:down_read(mmap_sem)";
+      if (!locks::try_down_read(st.s.mms[mm].mmap_lock)) return false;
+      const Vma* vma = find_vma(st.s, mm, op.page);
+      if (!vma || !(vma->flags & kVmWrite)) {
+        locks::up_read(st.s.mms[mm].mmap_lock);
+        st.label = "do_page_fault:bad_area(SIGSEGV)";
+        sigsegv(st);
+        return true;
+      }
+      st.go(kPcW2);
+      return true;
+    }
+    case kPcW2:  // handle_pte_fault: spin_lock(ptl)
+      st.label = "handle_pte_fault:spin_lock(ptl)";
+      if (!locks::try_spin_lock(st.s.ptl(mm), st.tid)) return false;
+      st.go(kPcW3);
+      return true;
+    case kPcW3:  // the fault proper, then pte_unmap_unlock
+      handle_write_fault_locked(st, d, mm, op.page);
+      locks::spin_unlock(st.s.ptl(mm), st.tid);
+      st.go(kPcW4);
+      return true;
+    case kPcW4:  // do_page_fault: up_read(&mm->mmap_sem); the store is retried
+      st.label = "do_page_fault:up_read(mmap_sem)";
+      locks::up_read(st.s.mms[mm].mmap_lock);
+      st.go(kPcStart);
+      return true;
+    default:
+      UNREACHABLE("bad pc in write");
+  }
+}
+
+// A user load. A present PTE is read directly; a missing one in an anonymous VMA reads
+// zeroes (the zero page); no VMA is SIGSEGV.
+bool step_read(Step& st) {
+  const Op& op = st.op();
+  unsigned mm = st.def().mm;
+  st.label = "load";
+  const Pte& p = st.s.pte(mm, op.page);
+  Thread& t = st.self();
+  if (p.present()) {
+    t.seen = st.s.frames[p.frame].data[op.half];
+  } else if (find_vma(st.s, mm, op.page)) {
+    t.seen = 0;
+  } else {
+    st.label = "load:bad_area(SIGSEGV)";
+    sigsegv(st);
+    return true;
+  }
+  t.read_op = static_cast<u8>(t.op + 1);
+  st.finish_op();
+  return true;
+}
+
+// Slow get_user_pages for write (mm/memory.c get_user_pages + follow_page, v2.6.27):
+// mmap_sem held for read; follow_page takes the PT lock, and a failed follow_page
+// (not present, or not writable for a write) calls handle_mm_fault and retries.
+// `after` is where the thread goes once mmap_sem is released.
+bool step_gup_slow(Step& st, const Design& d, u8 after) {
+  const Op& op = st.op();
+  unsigned mm = st.def().mm;
+  switch (st.self().pc) {
+    case kPcS0:
+      st.label = "get_user_pages:down_read(mmap_sem)";
+      if (!locks::try_down_read(st.s.mms[mm].mmap_lock)) return false;
+      if (!find_vma(st.s, mm, op.page)) {  // -EFAULT: no pin is taken
+        locks::up_read(st.s.mms[mm].mmap_lock);
+        st.label = "get_user_pages:find_extend_vma(EFAULT)";
+        sigsegv(st);
+        return true;
+      }
+      st.go(kPcS1);
+      return true;
+    case kPcS1:
+      st.label = "follow_page:spin_lock(ptl)";
+      if (!locks::try_spin_lock(st.s.ptl(mm), st.tid)) return false;
+      st.go(kPcS2);
+      return true;
+    case kPcS2: {
+      // handle_mm_fault(write) if follow_page(FOLL_WRITE) fails, then follow_page's
+      // get_page under the PT lock; spin_unlock.
+      const Pte& p = st.s.pte(mm, op.page);
+      bool fault = !p.present() || !p.writable();
+      if (fault) handle_write_fault_locked(st, d, mm, op.page);
+      if (st.out_of_frames) return true;
+      u8 f = st.s.pte(mm, op.page).frame;
+      get_page(st.s, f);
+      st.self().frame = f;
+      pin_taken(st, op.pin, f);
+      locks::spin_unlock(st.s.ptl(mm), st.tid);
+      st.label = fault ? "get_user_pages:handle_mm_fault+follow_page:get_page"
+                       : "follow_page:get_page";
+      st.go(kPcS3);
+      return true;
+    }
+    case kPcS3:
+      st.label = "get_user_pages:up_read(mmap_sem)";
+      locks::up_read(st.s.mms[mm].mmap_lock);
+      if (after == kPcStart) st.finish_op();
+      else st.go(after);
+      return true;
+    default:
+      UNREACHABLE("bad pc in slow GUP");
+  }
+}
+
+// read(2) with O_DIRECT (fs/direct-io.c, v2.6.27: dio_refill_pages ->
+// get_user_pages_fast(write=1)); the bio's completion writes the page (DMA) and
+// dio_bio_complete drops the reference (page_cache_release).
+bool step_odirect_read(Step& st, const Design& d) {
+  const Op& op = st.op();
+  unsigned mm = st.def().mm;
+  Thread& t = st.self();
+  switch (t.pc) {
+    case kPcStart:
+      if (d.gup_fast_has_enter()) {
+        if (!d.gup_fast_enter(st)) return false;
+        st.go(kPcR1);
+        return true;
+      }
+      [[fallthrough]];
+    case kPcR1:
+      if (d.gup_fast_read_pte(st, mm, op.page, /*write=*/true)) st.go(kPcR2);
+      else st.go(kPcS0);
+      return true;
+    case kPcR2:
+      d.gup_fast_get_page(st);
+      st.go(kPcD0);
+      return true;
+    case kPcS0: case kPcS1: case kPcS2: case kPcS3:
+      return step_gup_slow(st, d, kPcD0);
+    case kPcD0: {  // the device writes the page through the reference
+      st.label = "dma:write";
+      st.s.frames[t.frame].data[op.half] = op.write_id;
+      st.s.pins[op.pin].dma = 1;
+      st.go(kPcD1);
+      return true;
+    }
+    case kPcD1:  // dio_bio_complete: page_cache_release(page)
+      st.label = "dio_bio_complete:put_page";
+      put_page(st.s, t.frame);
+      pin_released(st, op.pin);
+      st.finish_op();
+      return true;
+    default:
+      UNREACHABLE("bad pc in odirect_read");
+  }
+}
+
+// fork(2): kernel/fork.c dup_mmap (v2.6.27) holds the parent's mmap_sem for write,
+// copies each VMA except VM_DONTCOPY ones, and copy_page_range copies their PTEs.
+// The child's threads run once fork returns.
+unsigned next_fork_vpage(const State& s, unsigned mm, unsigned from) {
+  for (unsigned v = from; v < kMaxVpages; ++v) {
+    const Vma* vma = find_vma(s, mm, v);
+    if (vma && !(vma->flags & kVmDontCopy)) return v;
+  }
+  return kMaxVpages;
+}
+
+bool step_fork(Step& st, const Design& d) {
+  const Op& op = st.op();
+  unsigned mm = st.def().mm;
+  unsigned child = op.child;
+  Thread& t = st.self();
+  switch (t.pc) {
+    case kPcStart: {
+      st.label = "dup_mmap:down_write(mmap_sem)";
+      if (!locks::try_down_write(st.s.mms[mm].mmap_lock, st.tid)) return false;
+      Mm& c = st.s.mms[child];
+      unsigned n = 0;
+      for (const Vma& vma : st.s.mms[mm].vma)
+        if (vma.pages && !(vma.flags & kVmDontCopy)) c.vma[n++] = vma;  // VM_DONTCOPY: skipped
+      st.s.tables[c.table].users = 1;
+      unsigned v = next_fork_vpage(st.s, mm, 0);
+      t.idx = static_cast<u8>(v);
+      st.go(v < kMaxVpages ? kPcF1 : kPcF4);
+      return true;
+    }
+    case kPcF1:
+      if (!d.fork_pte_lock(st, mm)) return false;
+      st.go(kPcF2);
+      return true;
+    case kPcF2:
+      d.copy_one_pte(st, mm, child, t.idx);
+      st.go(kPcF3);
+      return true;
+    case kPcF3: {
+      d.fork_pte_unlock(st, mm);
+      unsigned v = next_fork_vpage(st.s, mm, t.idx + 1u);
+      t.idx = static_cast<u8>(v);
+      st.go(v < kMaxVpages ? kPcF1 : kPcF4);
+      return true;
+    }
+    case kPcF4:  // dup_mmap: up_write(&oldmm->mmap_sem); the child becomes runnable
+      st.label = "dup_mmap:up_write(mmap_sem)";
+      locks::up_write(st.s.mms[mm].mmap_lock, st.tid);
+      st.s.mms[child].alive = 1;
+      st.finish_op();
+      return true;
+    default:
+      UNREACHABLE("bad pc in fork");
+  }
+}
+
+// madvise(MADV_DONTFORK / MADV_DOFORK) (mm/madvise.c, f822566165dd, 2.6.16):
+// down_write(mmap_sem); vma->vm_flags |= VM_DONTCOPY (or clears it); up_write.
+bool step_madvise(Step& st) {
+  const Op& op = st.op();
+  unsigned mm = st.def().mm;
+  switch (st.self().pc) {
+    case kPcStart:
+      st.label = "sys_madvise:down_write(mmap_sem)";
+      if (!locks::try_down_write(st.s.mms[mm].mmap_lock, st.tid)) return false;
+      st.go(kPcM1);
+      return true;
+    case kPcM1: {
+      Vma* vma = find_vma(st.s, mm, op.page);
+      if (op.advice == Advice::DontFork) {
+        st.label = "madvise_behavior:VM_DONTCOPY";
+        if (vma) vma->flags |= kVmDontCopy;
+      } else {
+        st.label = "madvise_behavior:~VM_DONTCOPY";
+        if (vma) vma->flags &= static_cast<u8>(~kVmDontCopy);
+      }
+      st.go(kPcM2);
+      return true;
+    }
+    case kPcM2:
+      st.label = "sys_madvise:up_write(mmap_sem)";
+      locks::up_write(st.s.mms[mm].mmap_lock, st.tid);
+      st.finish_op();
+      return true;
+    default:
+      UNREACHABLE("bad pc in madvise");
+  }
+}
+
+}  // namespace
+
+bool take_step(Step& st, const Design& d) {
+  const Op& op = st.op();
+  switch (op.kind) {
+    case OpKind::Write:
+      return step_write(st, d);
+    case OpKind::Read:
+      return step_read(st);
+    case OpKind::OdirectRead:
+      return step_odirect_read(st, d);
+    case OpKind::Fork:
+      return step_fork(st, d);
+    case OpKind::PinLongterm:
+      // A driver registering memory (RDMA ib_umem_get, 2.6.x) calls get_user_pages with
+      // write=1 under mmap_sem: the slow path. The reference is kept until unpin.
+      if (st.self().pc == kPcStart) st.go(kPcS0);
+      return step_gup_slow(st, d, kPcStart);
+    case OpKind::Unpin:  // the driver's put_page when the memory is deregistered
+      st.label = "put_page(unpin)";
+      put_page(st.s, st.s.pins[op.pin].frame);
+      pin_released(st, op.pin);
+      st.finish_op();
+      return true;
+    case OpKind::Dma: {  // the device writes through a pin it holds (waits for the pin)
+      const Pin& pin = st.s.pins[op.pin];
+      st.label = "dma:write";
+      if (pin.state != kPinActive) return false;
+      st.s.frames[pin.frame].data[op.half] = op.write_id;
+      st.s.pins[op.pin].dma = 1;
+      st.finish_op();
+      return true;
+    }
+    case OpKind::Madvise:
+      return step_madvise(st);
+  }
+  UNREACHABLE("bad op kind");
+}
+
+void successors(const Scenario& sc, const Design& d, const State& s, Expansion& out) {
+  out.succ.clear();
+  for (unsigned t = 0; t < sc.threads.size(); ++t) {
+    if (thread_finished(sc, s, t) || !thread_started(sc, s, t)) continue;
+    Successor& su = out.succ.emplace_back(Successor{s, static_cast<u8>(t), {}});
+    Step st{sc, su.next, static_cast<u8>(t)};
+    bool enabled = take_step(st, d);
+    if (st.out_of_frames) out.out_of_frames = true;
+    if (!enabled || st.out_of_frames) {
+      out.succ.pop_back();
+      continue;
+    }
+    su.label = st.label;
+  }
+}
+
+}  // namespace cow

@@ -1,0 +1,57 @@
+// The kernel paths a thread runs, one atomic step at a time, and the successor function
+// the explorer calls.
+#pragma once
+#include <string_view>
+#include <vector>
+
+#include "model/design.hpp"
+
+namespace cow {
+
+// Program counters within each operation's path. The letters follow the reference
+// scenario ODF (../shared/reference/odirect-fork.md): r = GUP-fast, s = slow GUP,
+// d = DMA, w = write fault, f = fork.
+enum Pc : u8 {
+  kPcStart = 0,
+  // get_user_pages_fast (odirect_read)
+  kPcR1, kPcR2,
+  // slow get_user_pages
+  kPcS0, kPcS1, kPcS2, kPcS3,
+  // DMA and completion (odirect_read)
+  kPcD0, kPcD1,
+  // user store and its write fault
+  kPcW1, kPcW2, kPcW3, kPcW4,
+  // fork
+  kPcF1, kPcF2, kPcF3, kPcF4,
+  // madvise
+  kPcM1, kPcM2,
+};
+
+// A thread has finished when it has run all its ops (a killed thread jumps there).
+inline bool thread_finished(const Scenario& sc, const State& s, unsigned t) {
+  return s.threads[t].op >= sc.threads[t].ops.size();
+}
+// A thread runs once its process exists (devices always).
+inline bool thread_started(const Scenario& sc, const State& s, unsigned t) {
+  u8 mm = sc.threads[t].mm;
+  return mm == kNone || s.mms[mm].alive;
+}
+
+struct Successor {
+  State next;
+  u8 tid;
+  std::string_view label;
+};
+
+struct Expansion {
+  std::vector<Successor> succ;
+  bool out_of_frames = false;  // some step needed more than kMaxFrames frames
+};
+
+// Every enabled step of `s`, threads in id order (each thread has at most one).
+void successors(const Scenario& sc, const Design& d, const State& s, Expansion& out);
+
+// Takes thread t's next step from `s`; false when it is not enabled.
+bool take_step(Step& st, const Design& d);
+
+}  // namespace cow

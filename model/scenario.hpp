@@ -1,0 +1,88 @@
+// A scenario: what user space and devices do, loaded from TOML at run time (see
+// model/scenario_load.cpp). Everything here is static; State holds what changes.
+#pragma once
+#include <array>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/state.hpp"
+
+namespace cow {
+
+enum class OpKind : u8 {
+  Write,        // a CPU store to one half of a page (user access; may write-fault)
+  Read,         // a CPU load of one half of a page
+  OdirectRead,  // read(2) with O_DIRECT into the page: GUP for write, device DMA, put_page
+  Fork,         // fork(2): dup_mmap copies the VMAs and PTEs into the child
+  PinLongterm,  // a driver (RDMA MR registration) takes a long-term GUP reference for write
+  Unpin,        // the driver drops it (put_page)
+  Dma,          // a device writes through a pin
+  Madvise,      // madvise(MADV_DONTFORK / MADV_DOFORK) on whole VMAs
+};
+const char* op_name(OpKind k);
+
+enum class Advice : u8 { DontFork, DoFork };
+
+struct Op {
+  OpKind kind{};
+  u8 page = 0;      // virtual page (write, read, odirect_read, pin_longterm, madvise)
+  u8 half = 0;      // which half of the page (write, read, odirect_read, dma)
+  u8 write_id = 0;  // data value this op writes (write, odirect_read, dma)
+  u8 pin = kNone;   // pin slot (odirect_read, pin_longterm, unpin, dma)
+  u8 child = kNone; // mm the fork creates
+  u8 expect = 0;    // read: the write id it should see (0: nothing to check)
+  Advice advice{};  // madvise
+  int line = 0;     // where it was declared
+};
+
+struct ThreadDef {
+  std::string name;
+  u8 mm = kNone;  // the process it runs in; kNone for a device
+  std::vector<Op> ops;
+};
+
+struct PinDef {
+  std::string name;
+  u8 owner_mm = 0;
+  u8 vpage = 0;
+  bool write = true;
+  bool longterm = false;
+  u8 thread = 0;  // who takes it
+};
+
+struct WriteDef {
+  std::string name;  // how traces print the value, e.g. "R0:DMA"
+  u8 thread = 0;
+  u8 mm = 0;         // whose memory it is meant for
+  u8 vpage = 0;
+  u8 half = 0;
+  bool dma = false;  // written by a device through a pin (else a CPU store)
+};
+
+struct ProcessDef {
+  std::string name;
+  bool initial = true;  // false: created by a fork op
+};
+
+struct Scenario {
+  std::string name;
+  std::string summary;
+  std::string file;
+  std::map<std::string, long> params;
+  std::vector<std::string> properties;  // defaults when --property is not given
+  std::vector<ProcessDef> processes;
+  std::vector<ThreadDef> threads;
+  std::vector<PinDef> pins;
+  std::vector<WriteDef> writes;  // index = write id - 1
+  // What each (mm, vpage, half) must hold once every thread has finished: the id of the
+  // last write when a single thread (or device) writes it, 0 when nothing is expected.
+  std::array<std::array<std::array<u8, kHalves>, kMaxVpages>, kMaxMms> final_expect{};
+  State initial{};
+
+  const WriteDef* write(u8 id) const { return id == 0 ? nullptr : &writes.at(id - 1u); }
+  std::string value_name(u8 id) const { return id == 0 ? "0" : writes.at(id - 1u).name; }
+  std::string mm_name(unsigned mm) const { return processes.at(mm).name; }
+};
+
+}  // namespace cow

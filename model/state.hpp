@@ -1,0 +1,133 @@
+// The model state: one fixed-size, trivially copyable value with no padding, hashed as
+// bytes. Field names follow the kernel (refcount = page_count(), mapcount =
+// page_mapcount(), ptl = split page-table lock, mmap_lock = mm->mmap_lock rwsem).
+// Everything static (what each thread will do, which pin belongs to which op) lives in
+// the Scenario, not here.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <type_traits>
+
+#include "model/bounds.hpp"
+
+namespace cow {
+
+using u8 = std::uint8_t;
+using u16 = std::uint16_t;
+
+inline constexpr u8 kNone = 0xFF;  // "no frame / no holder / no page table"
+
+// struct page (one base page). data[h] is the id of the last write to half h (0: the
+// initial contents); Scenario::write_names says who wrote it.
+struct Frame {
+  u16 refcount = 0;  // page_count(): mappings + GUP references (+ swapcache later)
+  u8 mapcount = 0;   // page_mapcount(): number of PTEs mapping the frame
+  u8 flags = 0;      // FrameFlag bits
+  std::array<u8, kHalves> data{};
+  u8 pincount = 0;   // FOLL_PIN pins (page_maybe_dma_pinned); 0 in the 2008 designs
+  u8 reserved = 0;   // keeps the struct free of padding; always 0
+  bool operator==(const Frame&) const = default;
+};
+enum FrameFlag : u8 { kFrameAnon = 1 << 0, kFrameAnonExclusive = 1 << 1 };
+
+// A page-table entry. Only present PTEs exist in the 2008 designs; swap entries come later.
+enum PteFlag : u8 { kPtePresent = 1 << 0, kPteWrite = 1 << 1, kPteDirty = 1 << 2 };
+struct Pte {
+  u8 frame = kNone;
+  u8 flags = 0;  // PteFlag bits
+  bool present() const { return flags & kPtePresent; }
+  bool writable() const { return flags & kPteWrite; }
+  bool operator==(const Pte&) const = default;
+};
+
+// A spinlock: the holder's thread id, or kNone.
+struct SpinLock {
+  u8 holder = kNone;
+  bool operator==(const SpinLock&) const = default;
+};
+
+// A reader/writer semaphore (mmap_lock) or a big-reader lock: reader count and the
+// writer's thread id (kNone when no writer).
+struct RwLock {
+  u8 readers = 0;
+  u8 writer = kNone;
+  bool operator==(const RwLock&) const = default;
+};
+
+// A page table (one PTE page covering every virtual page of an mm) with its own PT lock,
+// an object of its own so that a later design can share one table between mms.
+struct PageTable {
+  SpinLock ptl;
+  u8 users = 0;  // mms using this table (1 until a design shares tables)
+  std::array<Pte, kMaxVpages> pte{};
+  bool operator==(const PageTable&) const = default;
+};
+
+// A VMA: [start, start + pages) with VmaFlag bits. pages == 0: unused slot.
+struct Vma {
+  u8 start = 0;
+  u8 pages = 0;
+  u8 flags = 0;
+  bool contains(unsigned v) const { return pages != 0 && v >= start && v < start + pages; }
+  bool operator==(const Vma&) const = default;
+};
+enum VmaFlag : u8 {
+  kVmRead = 1 << 0,
+  kVmWrite = 1 << 1,
+  kVmShared = 1 << 2,
+  kVmAnon = 1 << 3,
+  kVmDontCopy = 1 << 4,  // MADV_DONTFORK
+};
+
+struct Mm {
+  u8 alive = 0;      // 1 once the process exists (the initial ones, or after fork copied it)
+  u8 table = kNone;  // index into State::tables
+  RwLock mmap_lock;
+  std::array<Vma, kMaxVmas> vma{};
+  bool operator==(const Mm&) const = default;
+};
+
+// A thread: where it is (op index, pc within that op's kernel path) and its locals, kept
+// after use as the reference scenario counts them.
+struct Thread {
+  u8 op = 0;          // index of the current operation; == op count when finished
+  u8 pc = 0;          // step within the operation's kernel path (path-specific enum)
+  u8 idx = 0;         // loop variable (fork: the virtual page being copied)
+  u8 frame = kNone;   // local `f`: the frame GUP found / pinned
+  u8 seen = 0;        // value returned by the thread's last read
+  u8 read_op = 0;     // 1 + index of the op that did the last read, 0: none yet
+  bool operator==(const Thread&) const = default;
+};
+
+// A GUP reference held on behalf of a driver or a device (O_DIRECT bio, RDMA MR).
+// Owner, virtual page, kind and direction are static: Scenario::pins.
+struct Pin {
+  u8 state = 0;  // PinState
+  u8 frame = kNone;
+  u8 dma = 0;    // 1 once the device wrote through this pin
+  bool operator==(const Pin&) const = default;
+};
+enum PinState : u8 { kPinNone = 0, kPinActive = 1, kPinReleased = 2 };
+
+struct State {
+  std::array<Frame, kMaxFrames> frames{};
+  std::array<PageTable, kMaxMms> tables{};
+  std::array<Mm, kMaxMms> mms{};
+  std::array<Thread, kMaxThreads> threads{};
+  std::array<Pin, kMaxPins> pins{};
+  RwLock brlock;  // Arcangeli's global big-reader lock (design brlock only)
+  bool operator==(const State&) const = default;
+
+  Pte& pte(unsigned mm, unsigned v) { return tables[mms[mm].table].pte[v]; }
+  const Pte& pte(unsigned mm, unsigned v) const { return tables[mms[mm].table].pte[v]; }
+  SpinLock& ptl(unsigned mm) { return tables[mms[mm].table].ptl; }
+};
+
+static_assert(std::is_trivially_copyable_v<State>);
+static_assert(std::has_unique_object_representations_v<State>,
+              "State is hashed as bytes: it must have no padding");
+static_assert(sizeof(State) <= 320, "State size budget");
+
+std::uint64_t hash_state(const State& s);
+
+}  // namespace cow

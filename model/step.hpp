@@ -1,0 +1,28 @@
+// One atomic step in the making: the successor state being built, which thread takes
+// the step, and the label naming the kernel function it models.
+#pragma once
+#include <string_view>
+
+#include "model/scenario.hpp"
+
+namespace cow {
+
+struct Step {
+  const Scenario& sc;
+  State& s;     // the successor, modified in place
+  u8 tid;
+  std::string_view label{};  // "function:what", e.g. "copy_one_pte"
+  bool out_of_frames = false;  // the step needed a frame beyond kMaxFrames
+
+  Thread& self() { return s.threads[tid]; }
+  const ThreadDef& def() const { return sc.threads[tid]; }
+  const Op& op() const { return sc.threads[tid].ops[s.threads[tid].op]; }
+  // Moves the thread to `pc` of its current op, or past the op when `finish`.
+  void go(u8 pc) { s.threads[tid].pc = pc; }
+  void finish_op() {
+    s.threads[tid].op++;
+    s.threads[tid].pc = 0;
+  }
+};
+
+}  // namespace cow

@@ -1,0 +1,28 @@
+// Properties checked on every explored state. These are the C++ forms; the SMT-LIB
+// files of properties/*.smt2 replace them in a later version (DESIGN.md "Properties").
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/scenario.hpp"
+
+namespace cow {
+
+class Property {
+ public:
+  virtual ~Property() = default;
+  virtual std::string_view name() const = 0;
+  virtual std::string_view summary() const = 0;  // what it means, in kernel terms
+  // The failing instance, in words, or nullopt when the property holds in `s`.
+  // `final` is true when every thread has finished.
+  virtual std::optional<std::string> check(const Scenario& sc, const State& s, bool final) const = 0;
+  // no-deadlock is a property of the state graph, checked by the explorer itself.
+  virtual bool is_deadlock() const { return false; }
+};
+
+const std::vector<const Property*>& builtin_properties();
+const Property* find_property(std::string_view name);
+
+}  // namespace cow
