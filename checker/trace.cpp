@@ -59,6 +59,17 @@ std::string frame_text(const Scenario& sc, const Frame& f) {
                      sc.value_name(f.data[1]));
 }
 
+// Who maps frame f in s, e.g. " (mapped by child pte[0])", so that a reader sees whose
+// page a DMA or a store landed in.
+std::string mappers(const Scenario& sc, const State& s, unsigned f) {
+  std::string out;
+  for (unsigned mm = 0; mm < sc.processes.size(); ++mm)
+    for (unsigned v = 0; v < kMaxVpages; ++v)
+      if (s.pte(mm, v).present() && s.pte(mm, v).frame == f)
+        out += fmt::format("{}{} pte[{}]", out.empty() ? "" : ", ", sc.processes[mm].name, v);
+  return out.empty() ? " (mapped by no one)" : " (mapped by " + out + ")";
+}
+
 }  // namespace
 
 std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, const State& a, const State& b) {
@@ -77,7 +88,7 @@ std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, c
     if (la != lb)
       out.push_back(fmt::format("{} ptl: {} -> {}", name, la.holder == kNone ? "free" : "held by " + thread_name(sc, la.holder),
                                 lb.holder == kNone ? "free" : "held by " + thread_name(sc, lb.holder)));
-    if (ma.alive != mb.alive) out.push_back(fmt::format("{} is running (fork returned)", name));
+    if (ma.alive != mb.alive) out.push_back(fmt::format("{} is running{}", name, sc.processes[mm].initial ? "" : " (fork returned)"));
   }
   if (d.has_brlock() && a.brlock != b.brlock)
     out.push_back(fmt::format("brlock: {} -> {}", rw_text(sc, a.brlock), rw_text(sc, b.brlock)));
@@ -96,7 +107,8 @@ std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, c
     if (fa.mapcount != fb.mapcount) out.push_back(fmt::format("frame#{} mapcount {} -> {}", f, fa.mapcount, fb.mapcount));
     for (unsigned h = 0; h < kHalves; ++h)
       if (fa.data[h] != fb.data[h])
-        out.push_back(fmt::format("frame#{} h{}: {} -> {}", f, h, sc.value_name(fa.data[h]), sc.value_name(fb.data[h])));
+        out.push_back(fmt::format("frame#{} h{}: {} -> {}{}", f, h, sc.value_name(fa.data[h]), sc.value_name(fb.data[h]),
+                                  mappers(sc, b, f)));
   }
   for (unsigned i = 0; i < sc.pins.size(); ++i) {
     const Pin &pa = a.pins[i], &pb = b.pins[i];

@@ -1,0 +1,132 @@
+// Golden verdicts, state counts and traces, every one produced by running the checker.
+// The state counts are those of ../shared/reference/odirect-fork.md: the same atomic
+// steps must give the same graph (a mismatch means the model is not the spec).
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "checker/report.hpp"
+
+using namespace cow;
+
+namespace {
+
+std::string scenario(const std::string& name) { return std::string(COWCHECK_SOURCE_DIR) + "/scenarios/" + name; }
+
+CheckRun check(const std::string& file, const std::string& design, std::map<std::string, long> params,
+               std::vector<std::string> props = {}, bool full = false) {
+  CheckRequest req;
+  req.scenario_file = scenario(file);
+  req.design = design;
+  req.params = std::move(params);
+  req.properties = std::move(props);
+  req.explore.full = full;
+  return run_check(req);
+}
+
+// "VH.." : one letter per property of the scenario's default list, V violated / H holds.
+std::string verdicts(const CheckRun& run) {
+  std::string s;
+  for (const PropertyOutcome& o : run.result.outcomes) {
+    Verdict v = verdict_of(run.result, o);
+    s += v == Verdict::Violated ? 'V' : v == Verdict::Holds ? 'H' : '?';
+  }
+  return s;
+}
+
+}  // namespace
+
+// Properties, in the scenario's order: dma-visible, own-write-visible,
+// pin-writable-in-owner, refcount-sane, no-deadlock.
+TEST_CASE("ODF(K): verdicts and whole-graph state counts equal the reference", "[golden][odf]") {
+  struct Row {
+    const char* design;
+    long k;
+    const char* verdicts;
+    std::uint64_t states;
+  };
+  const Row rows[] = {
+      {"v2.6.27", 1, "VHVHH", 196},     {"v2.6.27", 2, "VHVHH", 6794},    {"v2.6.27", 3, "VHVHH", 243186},
+      {"forcecow", 1, "VHVHH", 259},    {"forcecow", 2, "VHVHH", 12527},  {"forcecow", 3, "VHVHH", 565032},
+      {"brlock", 1, "HHHHH", 218},      {"brlock", 2, "HHHHH", 9025},     {"brlock", 3, "HHHHH", 355898},
+  };
+  for (const Row& r : rows) {
+    INFO(r.design << " K=" << r.k);
+    CheckRun run = check("odirect_fork.toml", r.design, {{"K", r.k}}, {}, /*full=*/true);
+    CHECK(run.result.completion == Completion::Exhausted);
+    CHECK(verdicts(run) == r.verdicts);
+    CHECK(run.result.states == r.states);
+  }
+}
+
+TEST_CASE("ODF(K): the shortest dma-visible violation takes 3K+11 steps", "[golden][odf][trace]") {
+  for (const char* design : {"v2.6.27", "forcecow"})
+    for (long k : {1, 2}) {
+      INFO(design << " K=" << k);
+      CheckRun run = check("odirect_fork.toml", design, {{"K", k}}, {"dma-visible"});
+      REQUIRE(run.result.outcomes[0].violated);
+      CHECK(run.traces[0].steps.size() == static_cast<std::size_t>(3 * k + 11));
+    }
+}
+
+TEST_CASE("brlock ODF(3) exhaustively holds", "[golden][odf]") {
+  CheckRun run = check("odirect_fork.toml", "brlock", {{"K", 3}});
+  CHECK(exit_status(run.result) == 0);
+  CHECK(run.result.states == 355898);
+}
+
+TEST_CASE("forcecow: GUP-fast reads the PTE before fork's check and pins after it", "[golden][odf][trace]") {
+  CheckRun run = check("odirect_fork.toml", "forcecow", {{"K", 1}}, {"pin-writable-in-owner"});
+  REQUIRE(run.result.outcomes[0].violated);
+  std::vector<std::string> labels;
+  for (const TraceStep& s : run.traces[0].steps) labels.push_back(s.label);
+  auto at = [&](const std::string& l) { return std::find(labels.begin(), labels.end(), l) - labels.begin(); };
+  CHECK(at("gup_pte_range:gup_get_pte") < at("copy_one_pte:forcecow"));
+  CHECK(at("copy_one_pte:forcecow") < at("gup_pte_range:get_page"));
+  CHECK(labels.back() == "gup_pte_range:get_page");
+}
+
+TEST_CASE("v2.6.27: pin-writable-in-owner fails first, when fork write-protects the pinned page", "[golden][odf]") {
+  CheckRun run = check("odirect_fork.toml", "v2.6.27", {{"K", 2}});
+  std::size_t shortest = 0;
+  for (std::size_t i = 1; i < run.traces.size(); ++i)
+    if (run.result.outcomes[i].violated &&
+        (!run.result.outcomes[shortest].violated || run.traces[i].steps.size() < run.traces[shortest].steps.size()))
+      shortest = i;
+  CHECK(run.result.outcomes[shortest].property->name() == "pin-writable-in-owner");
+  CHECK(run.traces[shortest].steps.back().label == "copy_one_pte");
+}
+
+TEST_CASE("rdma_pin_fork: the LWN 2006 case, with and without MADV_DONTFORK", "[golden][rdma]") {
+  struct Row {
+    const char* design;
+    long dontfork;
+    const char* verdicts;
+  };
+  const Row rows[] = {
+      {"v2.6.27", 0, "VHVHH"}, {"forcecow", 0, "HHHHH"}, {"brlock", 0, "HHHHH"},
+      {"v2.6.27", 1, "HHHHH"}, {"forcecow", 1, "HHHHH"}, {"brlock", 1, "HHHHH"},
+  };
+  for (const Row& r : rows) {
+    INFO(r.design << " dontfork=" << r.dontfork);
+    CheckRun run = check("rdma_pin_fork.toml", r.design, {{"dontfork", r.dontfork}}, {}, true);
+    CHECK(run.result.completion == Completion::Exhausted);
+    CHECK(verdicts(run) == r.verdicts);
+  }
+}
+
+// The whole text of the shortest trace, compared with a file the checker wrote. Run the
+// tests with COWCHECK_UPDATE_GOLDEN=1 to rewrite it after an intended change.
+TEST_CASE("golden trace: v2.6.27 ODF(1), dma-visible", "[golden][trace]") {
+  CheckRun run = check("odirect_fork.toml", "v2.6.27", {{"K", 1}}, {"dma-visible"});
+  REQUIRE(run.result.outcomes[0].violated);
+  std::string text = text_trace(run, 0);
+  std::string path = std::string(COWCHECK_SOURCE_DIR) + "/tests/golden/odf_k1_v2.6.27_dma-visible.txt";
+  if (std::getenv("COWCHECK_UPDATE_GOLDEN")) std::ofstream(path) << text;
+  std::ifstream in(path);
+  REQUIRE(in.good());
+  std::stringstream want;
+  want << in.rdbuf();
+  CHECK(text == want.str());
+  CHECK(run.traces[0].steps.size() == 14);
+}
