@@ -1,0 +1,241 @@
+// End to end: the cowcheck binary on bad input must exit with status 2 and say, compiler
+// style, where ("file.toml:LINE:") and what was expected. The inputs are in
+// tests/inputs/bad/; each file has one defect.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "model/bounds.hpp"
+#include "model/design.hpp"
+#include "properties/property.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kSourceDir = COWCHECK_SOURCE_DIR;
+const std::string kBinary = COWCHECK_BINARY;
+
+std::string bad_input(const std::string& name) { return kSourceDir + "/tests/inputs/bad/" + name; }
+std::string odirect_fork() { return kSourceDir + "/scenarios/odirect_fork.toml"; }
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+struct Result {
+  int status = -1;     // exit status, -1 if the process did not exit normally
+  std::string output;  // stdout and stderr
+};
+
+// Runs `cowcheck ARGS` (ARGS already shell-quoted) with stdout and stderr into a temp file.
+// `prefix` goes before the command in the same shell (e.g. a ulimit).
+Result run_cowcheck(const std::string& args, const std::string& prefix = "") {
+  static int counter = 0;
+  const fs::path out = fs::temp_directory_path() /
+                       ("cowcheck_bad_input_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + ".txt");
+  const std::string cmd = prefix + shell_quote(kBinary) + " " + args + " > " + shell_quote(out.string()) + " 2>&1";
+  const int raw = std::system(cmd.c_str());
+  Result r;
+  if (raw != -1 && WIFEXITED(raw)) r.status = WEXITSTATUS(raw);
+  std::ifstream in(out);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  r.output = ss.str();
+  std::error_code ec;
+  fs::remove(out, ec);
+  UNSCOPED_INFO("command: " << cmd);
+  UNSCOPED_INFO("raw status: " << raw << ", output:\n" << r.output);
+  return r;
+}
+
+std::string check_args(const std::string& scenario, const std::string& extra = "") {
+  return "check --design brlock " + shell_quote(scenario) + (extra.empty() ? "" : " " + extra);
+}
+
+// The 1-based number of the first line of `path` whose text matches `re` (comments after
+// '#' ignored); 0 if none.
+int line_matching(const std::string& path, const std::string& re) {
+  std::ifstream in(path);
+  REQUIRE(in);
+  const std::regex rx(re);
+  std::string text;
+  for (int n = 1; std::getline(in, text); ++n) {
+    auto hash = text.find('#');
+    std::string code = hash == std::string::npos ? text : text.substr(0, hash);
+    if (std::regex_search(code, rx)) return n;
+  }
+  return 0;
+}
+
+// Like line_matching, but on the whole line, comments included.
+int line_containing(const std::string& path, const std::string& needle) {
+  std::ifstream in(path);
+  REQUIRE(in);
+  std::string text;
+  for (int n = 1; std::getline(in, text); ++n)
+    if (text.find(needle) != std::string::npos) return n;
+  return 0;
+}
+
+bool has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+
+std::string at(const std::string& file, int line) { return file + ":" + std::to_string(line) + ":"; }
+
+// Runs cowcheck on a bad input file and checks exit 2 and "file:LINE:" where LINE is the
+// line of the file containing `marker`.
+Result expect_error_at(const std::string& name, const std::string& marker, const std::string& extra = "") {
+  const std::string file = bad_input(name);
+  const int line = line_containing(file, marker);
+  REQUIRE(line > 0);
+  Result r = run_cowcheck(check_args(file, extra));
+  REQUIRE(r.status == 2);
+  REQUIRE(has(r.output, at(file, line)));
+  REQUIRE(has(r.output, "error"));
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("bad input: the binary runs a good scenario (sanity check of the harness)", "[cli][bad-input]") {
+  Result r = run_cowcheck("list designs");
+  REQUIRE(r.status == 0);
+  for (const cow::Design* d : cow::all_designs()) REQUIRE(has(r.output, std::string(d->name())));
+}
+
+TEST_CASE("bad input: malformed TOML", "[cli][bad-input]") {
+  Result r = expect_error_at("malformed_toml.toml", "SYNTAX-ERROR");
+  REQUIRE(has(r.output, "malformed TOML"));
+  REQUIRE(has(r.output, "expected"));
+}
+
+TEST_CASE("bad input: unknown operation", "[cli][bad-input]") {
+  Result r = expect_error_at("unknown_op.toml", "frobnicate");
+  REQUIRE(has(r.output, "unknown operation 'frobnicate'"));
+  REQUIRE(has(r.output, "expected one of"));
+  for (const char* op : {"write", "read", "odirect_read", "fork", "pin_longterm", "unpin", "dma", "madvise"})
+    REQUIRE(has(r.output, op));
+}
+
+TEST_CASE("bad input: an operation not modelled yet", "[cli][bad-input]") {
+  Result r = expect_error_at("op_not_modelled.toml", "munmap");
+  REQUIRE(has(r.output, "'munmap'"));
+  REQUIRE(has(r.output, "not modelled yet"));
+}
+
+TEST_CASE("bad input: unknown key in an op", "[cli][bad-input]") {
+  Result r = expect_error_at("unknown_key_in_op.toml", "colour");
+  REQUIRE(has(r.output, "unknown key 'colour'"));
+  REQUIRE(has(r.output, "expected one of"));
+  REQUIRE(has(r.output, "page"));
+  REQUIRE(has(r.output, "half"));
+}
+
+TEST_CASE("bad input: an op missing 'page'", "[cli][bad-input]") {
+  Result r = expect_error_at("missing_page.toml", "{ op = \"write\", half = 0 }");
+  REQUIRE(has(r.output, "missing key 'page'"));
+  REQUIRE(has(r.output, "integer"));
+}
+
+TEST_CASE("bad input: half = 2", "[cli][bad-input]") {
+  Result r = expect_error_at("half_2.toml", "half = 2");
+  REQUIRE(has(r.output, "'half' must be 0 or 1"));
+}
+
+TEST_CASE("bad input: too many threads", "[cli][bad-input]") {
+  const std::string file = bad_input("too_many_threads.toml");
+  const int header = line_containing(file, "[[thread]]");
+  const int loop = line_matching(file, R"(\bfor\s*=)");
+  REQUIRE(header > 0);
+  REQUIRE(loop > 0);
+  Result r = run_cowcheck(check_args(file));
+  REQUIRE(r.status == 2);
+  REQUIRE((has(r.output, at(file, header)) || has(r.output, at(file, loop))));
+  REQUIRE(has(r.output, "too many threads"));
+  REQUIRE(has(r.output, "kMaxThreads"));
+  REQUIRE(has(r.output, std::to_string(cow::kMaxThreads)));
+}
+
+TEST_CASE("bad input: unknown design", "[cli][bad-input]") {
+  Result r = run_cowcheck("check --design nosuch " + shell_quote(odirect_fork()));
+  REQUIRE(r.status == 2);
+  REQUIRE(has(r.output, "unknown design 'nosuch'"));
+  REQUIRE(has(r.output, "known"));
+  for (const cow::Design* d : cow::all_designs()) REQUIRE(has(r.output, std::string(d->name())));
+}
+
+TEST_CASE("bad input: unknown property", "[cli][bad-input]") {
+  Result r = run_cowcheck(check_args(odirect_fork(), "--property nosuch"));
+  REQUIRE(r.status == 2);
+  REQUIRE(has(r.output, "unknown property 'nosuch'"));
+  REQUIRE(has(r.output, "known"));
+  for (const cow::Property* p : cow::builtin_properties()) REQUIRE(has(r.output, std::string(p->name())));
+}
+
+TEST_CASE("bad input: --param naming no parameter of the scenario", "[cli][bad-input]") {
+  Result r = run_cowcheck(check_args(odirect_fork(), "--param Q=1"));
+  REQUIRE(r.status == 2);
+  REQUIRE(has(r.output, odirect_fork()));
+  REQUIRE(has(r.output, "no parameter 'Q'"));
+  REQUIRE(has(r.output, "it has: K"));
+}
+
+TEST_CASE("bad input: --param K=abc is not an integer", "[cli][bad-input]") {
+  Result r = run_cowcheck(check_args(odirect_fork(), "--param K=abc"));
+  REQUIRE(r.status == 2);
+  REQUIRE(has(r.output, "K=abc"));
+  REQUIRE(has(r.output, "NAME=INTEGER"));
+}
+
+TEST_CASE("bad input: K too large for the bound kMaxVpages", "[cli][bad-input]") {
+  const std::string file = odirect_fork();
+  // The line of the VMA's `pages = "K"` (the only `pages =` outside comments).
+  const int line = line_matching(file, R"((^|[\s{,])pages\s*=)");
+  REQUIRE(line > 0);
+  Result r = run_cowcheck(check_args(file, "--param K=7"));
+  REQUIRE(r.status == 2);
+  REQUIRE(has(r.output, at(file, line)));
+  REQUIRE(has(r.output, "kMaxVpages"));
+  REQUIRE(has(r.output, std::to_string(cow::kMaxVpages)));
+  REQUIRE(has(r.output, "K = 7"));
+}
+
+TEST_CASE("bad input: a scenario file that does not exist", "[cli][bad-input]") {
+  const std::string file = kSourceDir + "/tests/inputs/bad/no_such_file.toml";
+  REQUIRE_FALSE(fs::exists(file));
+  Result r = run_cowcheck(check_args(file));
+  REQUIRE(r.status == 2);
+  REQUIRE(has(r.output, file));
+  REQUIRE((has(r.output, "could not be opened") || has(r.output, "cannot open") ||
+           has(r.output, "no such scenario file") || has(r.output, "No such file")));
+}
+
+// A loop bound far past kMaxThreads must be rejected by the bound, at the loop, not by
+// running out of memory. The address space is limited so that a loader that expands the
+// loop before checking the bound fails fast with std::bad_alloc instead of eating the
+// machine's memory. AddressSanitizer cannot run under `ulimit -v`: skipped there.
+TEST_CASE("bad input: a thread loop far past kMaxThreads", "[cli][bad-input]") {
+#if defined(__SANITIZE_ADDRESS__)
+  WARN("skipped under AddressSanitizer (needs ulimit -v)");
+#else
+  const std::string file = bad_input("huge_thread_loop.toml");
+  const int header = line_containing(file, "[[thread]]");
+  const int loop = line_matching(file, R"(\bfor\s*=)");
+  REQUIRE(header > 0);
+  REQUIRE(loop > 0);
+  Result r = run_cowcheck(check_args(file, "--param K=1000000000000"), "ulimit -v 1000000; ");
+  REQUIRE(r.status == 2);
+  REQUIRE((has(r.output, at(file, header)) || has(r.output, at(file, loop))));
+  REQUIRE(has(r.output, "kMaxThreads"));
+#endif
+}
