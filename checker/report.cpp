@@ -15,6 +15,18 @@ const char* completion_name(Completion c) {
   return "?";
 }
 
+// JSON: exhausted (the whole space), stopped (every property already failed),
+// incomplete (a limit), out-of-frames.
+const char* completion_key(Completion c) {
+  switch (c) {
+    case Completion::Exhausted: return "exhausted";
+    case Completion::StoppedAllViolated: return "stopped";
+    case Completion::LimitHit: return "incomplete";
+    case Completion::OutOfFrames: return "out-of-frames";
+  }
+  return "?";
+}
+
 std::string stats_line(const ExploreResult& r) {
   double rate = r.seconds > 0 ? static_cast<double>(r.states) / r.seconds : 0;
   return fmt::format("{} states, {} transitions, depth {}, {:.2f} s, {:.0f} states/s, peak RSS {} MiB", r.states,
@@ -55,7 +67,7 @@ std::string text_report(const CheckRun& run, const ReportOptions& opt) {
   for (std::size_t i = 0; i < r.outcomes.size(); ++i) {
     const PropertyOutcome& o = r.outcomes[i];
     Verdict v = verdict_of(r, o);
-    out += fmt::format("  {:<{}}  {}", o.property->name(), width, verdict_name(v));
+    out += fmt::format("  {:<{}}  {}", o.property->name(), width, v == Verdict::Violated ? "VIOLATED" : verdict_name(v));
     if (v == Verdict::Violated) out += fmt::format(" ({} steps)", run.traces[i].steps.size());
     out += "\n";
   }
@@ -93,7 +105,6 @@ nlohmann::json json_report(const CheckRun& run) {
     const PropertyOutcome& o = r.outcomes[i];
     nlohmann::json p = {{"name", std::string(o.property->name())}, {"verdict", verdict_name(verdict_of(r, o))}};
     if (o.violated) {
-      p["verdict"] = "violated";
       p["detail"] = o.detail;
       p["trace"] = json_trace(run, i);
     }
@@ -104,7 +115,7 @@ nlohmann::json json_report(const CheckRun& run) {
           {"file", run.scenario.file},
           {"params", run.scenario.params},
           {"design", std::string(run.design->name())},
-          {"completion", r.completion == Completion::LimitHit ? "incomplete" : "complete"},
+          {"completion", completion_key(r.completion)},
           {"limit", r.limit},
           {"stats",
            {{"states", r.states},

@@ -60,7 +60,7 @@ Verdict verdict_of(const ExploreResult& r, const PropertyOutcome& o) {
 const char* verdict_name(Verdict v) {
   switch (v) {
     case Verdict::Holds: return "holds";
-    case Verdict::Violated: return "VIOLATED";
+    case Verdict::Violated: return "violated";
     case Verdict::Unknown: return "unknown";
   }
   return "?";
