@@ -4,6 +4,7 @@
 //   list     designs | scenarios | properties
 // Exit status: 0 holds, 1 violation, 2 bad input or usage, 3 incomplete.
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -25,9 +26,11 @@ std::map<std::string, long> parse_params(const std::vector<std::string>& kvs) {
     std::string key = kv.substr(0, eq);
     std::string val = eq == std::string::npos ? "" : kv.substr(eq + 1);
     char* end = nullptr;
+    errno = 0;
     long v = val.empty() ? 0 : std::strtol(val.c_str(), &end, 10);
     if (eq == std::string::npos || key.empty() || val.empty() || *end != '\0')
       throw InputError("--param expects NAME=INTEGER, got '" + kv + "'");
+    if (errno == ERANGE) throw InputError("--param " + kv + ": the value is out of range");
     out[key] = v;
   }
   return out;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <fstream>
 #include <toml++/toml.h>
 
 #include "model/expr.hpp"
@@ -28,6 +29,8 @@ const char* op_name(OpKind k) {
 
 namespace {
 
+constexpr long kMaxParam = 1'000'000;  // far beyond every bound; keeps expressions from overflowing
+
 constexpr OpKind kAllOps[] = {OpKind::Write,       OpKind::Read,  OpKind::OdirectRead,
                               OpKind::Fork,        OpKind::PinLongterm, OpKind::Unpin,
                               OpKind::Dma,         OpKind::Madvise};
@@ -42,6 +45,7 @@ class Loader {
 
   Scenario load() {
     toml::table root;
+    if (!std::ifstream(file_).good()) throw InputError(file_, 0, 0, "cannot open the scenario file for reading");
     try {
       root = toml::parse_file(file_);
     } catch (const toml::parse_error& e) {
@@ -147,6 +151,10 @@ class Loader {
     if (!n) return {env};
     if (!n->is_string()) fail(*n, "'for' must be a string such as \"i in 0..K\"");
     Loop l = parse_loop(n->as_string()->get(), env, pos(*n));
+    if (l.hi - l.lo > static_cast<long>(kMaxThreads + kMaxOps))
+      fail(*n, "loop of " + std::to_string(l.hi - l.lo) + " iterations is beyond the model's bounds (kMaxThreads = " +
+                   std::to_string(kMaxThreads) + " threads, kMaxOps = " + std::to_string(kMaxOps) + " ops per thread)" +
+                   params_note());
     std::vector<Env> out;
     for (long i = l.lo; i < l.hi; ++i) {
       Env e = env;
@@ -175,7 +183,9 @@ class Loader {
       params_[k] = v;
     }
     for (const auto& [k, v] : params_)
-      if (v < 0) throw InputError(file_, 0, 0, "parameter " + k + " = " + std::to_string(v) + " must not be negative");
+      if (v < 0 || v > kMaxParam)
+        throw InputError(file_, 0, 0, "parameter " + k + " = " + std::to_string(v) + " must be between 0 and " +
+                                          std::to_string(kMaxParam));
     sc_.params = params_;
   }
 
@@ -197,7 +207,8 @@ class Loader {
 
   void load_processes(const toml::table& root) {
     const toml::node* n = root.get("process");
-    if (!n || !n->is_array_of_tables()) fail(root, "expected at least one [[process]] table");
+    if (!n) fail(root, "expected at least one [[process]] table");
+    if (!n->is_array_of_tables()) fail(*n, "'process' must be written as [[process]] tables");
     for (const toml::node& pn : *n->as_array()) {
       const toml::table& pt = *pn.as_table();
       check_keys(pt, {"name", "vma"});
@@ -229,7 +240,8 @@ class Loader {
     long pages = req_int(t, "pages", params_);
     const toml::node& where = t.get("pages") ? *t.get("pages") : static_cast<const toml::node&>(t);
     if (start < 0 || pages <= 0) fail(where, "a VMA needs start >= 0 and pages >= 1");
-    if (start + pages > static_cast<long>(kMaxVpages))
+    if (start > static_cast<long>(kMaxVpages) || pages > static_cast<long>(kMaxVpages) ||
+        start + pages > static_cast<long>(kMaxVpages))
       fail(where, "VMA [" + std::to_string(start) + "," + std::to_string(start + pages) +
                       ") goes past the model's bound kMaxVpages = " + std::to_string(kMaxVpages) +
                       " virtual pages per process" + params_note());
@@ -256,7 +268,8 @@ class Loader {
 
   void load_threads(const toml::table& root) {
     const toml::node* n = root.get("thread");
-    if (!n || !n->is_array_of_tables()) fail(root, "expected at least one [[thread]] table");
+    if (!n) fail(root, "expected at least one [[thread]] table");
+    if (!n->is_array_of_tables()) fail(*n, "'thread' must be written as [[thread]] tables");
     for (const toml::node& tn : *n->as_array()) {
       const toml::table& tt = *tn.as_table();
       check_keys(tt, {"name", "process", "device", "for", "when", "ops"});

@@ -61,7 +61,6 @@ TEST_CASE("eval_expr: an unknown name throws an InputError at the given line, na
   REQUIRE(contains(msg, "'Q'"));
   REQUIRE(contains(msg, "unknown name"));
   REQUIRE(contains(msg, "K"));  // the names that are known here
-  REQUIRE(contains(e.render(), "some/scenario.toml:17:9: error: "));
 
   InputError e2 = expect_input_error([&] { eval_expr("i+1", Env{}, ExprPos{"x.toml", 3, 0}); });
   REQUIRE(e2.line == 3);
