@@ -115,16 +115,26 @@ bool step_read(Step& st) {
 // Slow get_user_pages for write (mm/memory.c get_user_pages + follow_page, v2.6.27):
 // mmap_sem held for read; follow_page takes the PT lock, and a failed follow_page
 // (not present, or not writable for a write) calls handle_mm_fault and retries.
-// `after` is where the thread goes once mmap_sem is released.
+// `after` is the pc the thread goes to once mmap_sem is released; kPcStart means the
+// op is complete (pin_longterm keeps its reference and moves on to the next op).
 bool step_gup_slow(Step& st, const Design& d, u8 after) {
   const Op& op = st.op();
   unsigned mm = st.def().mm;
+  // A driver registering memory (ib_umem_get, drivers/infiniband/core/umem.c, 2.6.x)
+  // holds mmap_sem for write around get_user_pages, as it also updates locked_vm.
+  const bool longterm = op.kind == OpKind::PinLongterm;
+  auto release = [&] {
+    if (longterm) locks::up_write(st.s.mms[mm].mmap_lock, st.tid);
+    else locks::up_read(st.s.mms[mm].mmap_lock);
+  };
   switch (st.self().pc) {
     case kPcS0:
-      st.label = "get_user_pages:down_read(mmap_sem)";
-      if (!locks::try_down_read(st.s.mms[mm].mmap_lock)) return false;
+      st.label = longterm ? "ib_umem_get:down_write(mmap_sem)" : "get_user_pages:down_read(mmap_sem)";
+      if (longterm ? !locks::try_down_write(st.s.mms[mm].mmap_lock, st.tid)
+                   : !locks::try_down_read(st.s.mms[mm].mmap_lock))
+        return false;
       if (!find_vma(st.s, mm, op.page)) {  // -EFAULT: no pin is taken
-        locks::up_read(st.s.mms[mm].mmap_lock);
+        release();
         st.label = "get_user_pages:find_extend_vma(EFAULT)";
         sigsegv(st);
         return true;
@@ -154,8 +164,8 @@ bool step_gup_slow(Step& st, const Design& d, u8 after) {
       return true;
     }
     case kPcS3:
-      st.label = "get_user_pages:up_read(mmap_sem)";
-      locks::up_read(st.s.mms[mm].mmap_lock);
+      st.label = longterm ? "ib_umem_get:up_write(mmap_sem)" : "get_user_pages:up_read(mmap_sem)";
+      release();
       if (after == kPcStart) st.finish_op();
       else st.go(after);
       return true;
@@ -311,7 +321,8 @@ bool take_step(Step& st, const Design& d) {
       return step_fork(st, d);
     case OpKind::PinLongterm:
       // A driver registering memory (RDMA ib_umem_get, 2.6.x) calls get_user_pages with
-      // write=1 under mmap_sem: the slow path. The reference is kept until unpin.
+      // write=1 under mmap_sem held for write: the slow path. The reference is kept
+      // until unpin.
       if (st.self().pc == kPcStart) st.go(kPcS0);
       return step_gup_slow(st, d, kPcStart);
     case OpKind::Unpin:  // the driver's put_page when the memory is deregistered
