@@ -14,6 +14,7 @@
 #include "checker/report.hpp"
 #include "model/input_error.hpp"
 #include "model/scenario_load.hpp"
+#include "properties/signature.hpp"
 
 using namespace cow;
 
@@ -80,6 +81,17 @@ int do_list(const std::string& what, const std::string& dir) {
     for (const Design* d : all_designs()) fmt::print("{:<10} {}\n{:<10} source: {}\n", d->name(), d->summary(), "", d->source());
   } else if (what == "properties") {
     for (const Property* p : builtin_properties()) fmt::print("{:<22} {}\n", p->name(), p->summary());
+  } else if (what == "signature") {
+    fmt::print("; The signature properties are written over (SMT-LIB 2). Finite sorts range over the\n"
+               "; scenario: Mm its processes, Vpage 0..{}, Frame 0..{}, Pin its pins, Thread its threads.\n",
+               kMaxVpages - 1, kMaxFrames - 1);
+    for (Sort s : {Sort::Mm, Sort::Vpage, Sort::Frame, Sort::Pin, Sort::Thread})
+      fmt::print("(declare-sort {} 0)\n", sort_name(s));
+    for (const SigFunction& f : signature()) {
+      std::string args;
+      for (Sort a : f.args) args += (args.empty() ? "" : " ") + std::string(sort_name(a));
+      fmt::print("(declare-fun {} ({}) {})\n    ; {}\n", f.name, args, sort_name(f.result), f.meaning);
+    }
   } else if (what == "scenarios") {
     std::vector<std::string> files;
     for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
@@ -90,7 +102,7 @@ int do_list(const std::string& what, const std::string& dir) {
       fmt::print("{:<32} {}{}\n", f, sc.summary, sc.params.empty() ? "" : " [" + describe_params(sc) + "]");
     }
   } else {
-    throw InputError("list what? expected designs, scenarios or properties, got '" + what + "'");
+    throw InputError("list what? expected designs, scenarios, properties or signature, got '" + what + "'");
   }
   return 0;
 }
@@ -130,7 +142,7 @@ int main(int argc, char** argv) {
 
   std::string list_what, list_dir = "scenarios";
   CLI::App* list = app.add_subcommand("list", "list designs, scenarios or properties");
-  list->add_option("what", list_what, "designs | scenarios | properties")->required();
+  list->add_option("what", list_what, "designs | scenarios | properties | signature")->required();
   list->add_option("--dir", list_dir, "where to look for scenarios");
 
   try {
