@@ -5,26 +5,20 @@
 namespace cow {
 
 namespace {
-const char* completion_name(Completion c) {
+// How the search ended: the JSON key (exhausted, stopped, incomplete, out-of-frames)
+// and the words the text report uses.
+struct CompletionText {
+  const char* key;
+  const char* words;
+};
+CompletionText completion_text(Completion c) {
   switch (c) {
-    case Completion::Exhausted: return "exhausted";
-    case Completion::StoppedAllViolated: return "stopped: every property violated";
-    case Completion::LimitHit: return "incomplete";
-    case Completion::OutOfFrames: return "out of frames";
+    case Completion::Exhausted: return {"exhausted", "exhausted"};
+    case Completion::StoppedAllViolated: return {"stopped", "stopped: every property violated"};
+    case Completion::LimitHit: return {"incomplete", "incomplete"};
+    case Completion::OutOfFrames: return {"out-of-frames", "out of frames"};
   }
-  return "?";
-}
-
-// JSON: exhausted (the whole space), stopped (every property already failed),
-// incomplete (a limit), out-of-frames.
-const char* completion_key(Completion c) {
-  switch (c) {
-    case Completion::Exhausted: return "exhausted";
-    case Completion::StoppedAllViolated: return "stopped";
-    case Completion::LimitHit: return "incomplete";
-    case Completion::OutOfFrames: return "out-of-frames";
-  }
-  return "?";
+  return {"?", "?"};
 }
 
 std::string stats_line(const ExploreResult& r) {
@@ -59,7 +53,7 @@ std::string text_report(const CheckRun& run, const ReportOptions& opt) {
   std::string params = describe_params(sc);
   out += fmt::format("scenario  {}{}: {}\n", sc.name, params.empty() ? "" : " (" + params + ")", sc.summary);
   out += fmt::format("design    {}: {}\n", run.design->name(), run.design->summary());
-  out += fmt::format("search    {}: {}\n\n", completion_name(r.completion), stats_line(r));
+  out += fmt::format("search    {}: {}\n\n", completion_text(r.completion).words, stats_line(r));
   if (r.completion == Completion::LimitHit)
     out += fmt::format("INCOMPLETE: {} was reached before the state space was exhausted\n\n", r.limit);
   std::size_t width = 0;
@@ -115,7 +109,7 @@ nlohmann::json json_report(const CheckRun& run) {
           {"file", run.scenario.file},
           {"params", run.scenario.params},
           {"design", std::string(run.design->name())},
-          {"completion", completion_key(r.completion)},
+          {"completion", completion_text(r.completion).key},
           {"limit", r.limit},
           {"stats",
            {{"states", r.states},

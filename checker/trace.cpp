@@ -136,18 +136,18 @@ std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, c
 }
 
 std::vector<std::string> describe_state(const Scenario& sc, const Design& d, const State& s) {
-  State empty{};
-  for (unsigned mm = 0; mm < kMaxMms; ++mm) empty.mms[mm].table = s.mms[mm].table;
-  for (auto& t : empty.threads) t = Thread{};
   std::vector<std::string> out;
-  for (std::string& line : describe_changes(sc, d, empty, s)) {
-    auto arrow = line.find(" -> ");
-    if (line.rfind("frame#", 0) == 0 && line.find("allocated: ") != std::string::npos)
-      line.replace(line.find("allocated: "), 11, "");
-    else if (arrow != std::string::npos && line.find(": ") != std::string::npos)
-      line = line.substr(0, line.find(": ") + 2) + line.substr(arrow + 4);
-    out.push_back(line);
+  for (unsigned mm = 0; mm < sc.processes.size(); ++mm) {
+    const std::string& name = sc.processes[mm].name;
+    for (const Vma& vma : s.mms[mm].vma)
+      if (vma.pages) out.push_back(fmt::format("{} vma: {}", name, vma_text(vma)));
+    for (unsigned v = 0; v < kMaxVpages; ++v)
+      if (s.pte(mm, v).present()) out.push_back(fmt::format("{} pte[{}]: {}", name, v, pte_text(s.pte(mm, v))));
+    if (s.mms[mm].alive) out.push_back(name + " is running");
   }
+  if (d.has_brlock() && s.brlock != RwLock{}) out.push_back("brlock: " + rw_text(sc, s.brlock));
+  for (unsigned f = 0; f < kMaxFrames; ++f)
+    if (s.frames[f].refcount) out.push_back(fmt::format("frame#{} {}", f, frame_text(sc, s.frames[f])));
   return out;
 }
 
