@@ -23,7 +23,7 @@ ExploreResult Explorer::run() {
   using clock = std::chrono::steady_clock;
   auto t0 = clock::now();
   ExploreResult r;
-  for (const Property* p : opt_.properties) r.outcomes.push_back(PropertyOutcome{p, false, kNoState, {}});
+  for (const Property* p : opt_.properties) r.outcomes.push_back(PropertyOutcome{p, false, kNoState, {}, {}});
   std::size_t open = r.outcomes.size();  // properties not yet violated
 
   auto check = [&](StateId id) {

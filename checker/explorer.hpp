@@ -23,7 +23,8 @@ struct PropertyOutcome {
   const Property* property;
   bool violated = false;
   StateId state = kNoState;  // first violating state (BFS order)
-  std::string detail;        // the failing instance
+  std::string detail;        // the failing instance, as the evaluator found it
+  std::string certificate;   // Z3's confirmation and instance (SMT-LIB properties)
 };
 
 enum class Completion { Exhausted, StoppedAllViolated, LimitHit, OutOfFrames };

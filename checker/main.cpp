@@ -15,6 +15,7 @@
 #include "model/input_error.hpp"
 #include "model/scenario_load.hpp"
 #include "properties/signature.hpp"
+#include "properties/smt_property.hpp"
 
 using namespace cow;
 
@@ -80,13 +81,20 @@ int do_list(const std::string& what, const std::string& dir) {
   if (what == "designs") {
     for (const Design* d : all_designs()) fmt::print("{:<10} {}\n{:<10} source: {}\n", d->name(), d->summary(), "", d->source());
   } else if (what == "properties") {
-    for (const Property* p : builtin_properties()) fmt::print("{:<22} {}\n", p->name(), p->summary());
+    for (const std::string& n : property_names())
+      fmt::print("{:<26} {}\n", n, property_summary(properties_dir() + "/" + n + ".smt2"));
+    fmt::print("{:<26} {}\n", "no-deadlock", find_property("no-deadlock")->summary());
+    fmt::print("\n(files in {}; --property FILE.smt2 checks your own)\n", properties_dir());
   } else if (what == "signature") {
-    fmt::print("; The signature properties are written over (SMT-LIB 2). Finite sorts range over the\n"
-               "; scenario: Mm its processes, Vpage 0..{}, Frame 0..{}, Pin its pins, Thread its threads.\n",
-               kMaxVpages - 1, kMaxFrames - 1);
-    for (Sort s : {Sort::Mm, Sort::Vpage, Sort::Frame, Sort::Pin, Sort::Thread})
-      fmt::print("(declare-sort {} 0)\n", sort_name(s));
+    fmt::print(
+        "; The signature properties are written over (SMT-LIB 2; `cowcheck check --property FILE.smt2`).\n"
+        "; Finite sorts range over the scenario, each with a nil element so every function is total:\n"
+        ";   Mm      |mm:NAME| per process, no_mm        Vpage   vpage0 .. vpage{}\n"
+        ";   Frame   |frame#0| .. |frame#{}|, no_frame     Pin     |pin:NAME| per pin, no_pin\n"
+        ";   Thread  |thread:NAME| per thread, no_thread\n"
+        ";   Value   initial, and |val:WRITER:KIND@PAGE| per write in the scenario (who wrote what)\n",
+        kMaxVpages - 1, kMaxFrames - 1);
+    for (Sort s : kFiniteSorts) fmt::print("(declare-sort {} 0)\n", sort_name(s));
     for (const SigFunction& f : signature()) {
       std::string args;
       for (Sort a : f.args) args += (args.empty() ? "" : " ") + std::string(sort_name(a));

@@ -43,6 +43,7 @@ std::string text_trace(const CheckRun& run, std::size_t i) {
     for (const std::string& c : s.changes) out += fmt::format("        {}\n", c);
   }
   out += fmt::format("  VIOLATED {}: {}\n", o.property->name(), o.detail);
+  if (!o.certificate.empty()) out += fmt::format("  {}\n", o.certificate);
   return out;
 }
 
@@ -100,6 +101,7 @@ nlohmann::json json_report(const CheckRun& run) {
     nlohmann::json p = {{"name", std::string(o.property->name())}, {"verdict", verdict_name(verdict_of(r, o))}};
     if (o.violated) {
       p["detail"] = o.detail;
+      if (!o.certificate.empty()) p["certificate"] = o.certificate;
       p["trace"] = json_trace(run, i);
     }
     props.push_back(p);

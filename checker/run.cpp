@@ -4,6 +4,9 @@
 
 #include "model/input_error.hpp"
 #include "model/scenario_load.hpp"
+#include "properties/smt_property.hpp"
+
+#include <filesystem>
 
 namespace cow {
 
@@ -15,8 +18,28 @@ std::string known_designs() {
 }
 std::string known_properties() {
   std::string s;
-  for (const Property* p : builtin_properties()) s += (s.empty() ? "" : ", ") + std::string(p->name());
-  return s;
+  for (const std::string& n : property_names()) s += (s.empty() ? "" : ", ") + n;
+  return s + (s.empty() ? "" : ", ") + "no-deadlock";
+}
+
+// A property by name: no-deadlock (the explorer's own), cxx:NAME (the C++ reference
+// implementations of the foundation's properties), a .smt2 file path, or NAME for
+// properties/NAME.smt2.
+const Property* resolve_property(const std::string& name, const std::string& where, CheckRun& run) {
+  if (name == "no-deadlock") return find_property(name);
+  if (name.rfind("cxx:", 0) == 0) {
+    if (const Property* p = find_property(name.substr(4))) return p;
+  } else {
+    std::string file = name;
+    bool is_path = name.find('/') != std::string::npos || name.ends_with(".smt2");
+    if (!is_path) file = properties_dir() + "/" + name + ".smt2";
+    if (std::filesystem::exists(file)) {
+      run.owned.push_back(std::make_unique<SmtProperty>(file, run.scenario, run.design->has_anon_exclusive()));
+      return run.owned.back().get();
+    }
+    if (is_path) throw InputError(file, 0, 0, "no such property file");
+  }
+  throw InputError(where, 0, 0, "unknown property '" + name + "' (known: " + known_properties() + ")");
 }
 }  // namespace
 
@@ -30,18 +53,15 @@ CheckRun run_check(const CheckRequest& req) {
   const std::vector<std::string>& names = req.properties.empty() ? run.scenario.properties : req.properties;
   if (names.empty())
     throw InputError(req.scenario_file, 0, 0, "no property to check: the scenario names none and no --property was given");
-  for (const std::string& n : names) {
-    const Property* p = find_property(n);
-    if (!p) {
-      std::string where = req.properties.empty() ? req.scenario_file : "";
-      throw InputError(where, 0, 0, "unknown property '" + n + "' (known: " + known_properties() + ")");
-    }
-    opt.properties.push_back(p);
-  }
+  for (const std::string& n : names)
+    opt.properties.push_back(resolve_property(n, req.properties.empty() ? req.scenario_file : "", run));
   Explorer ex(run.scenario, *run.design, opt);
   run.result = ex.run();
-  for (const PropertyOutcome& o : run.result.outcomes)
+  for (PropertyOutcome& o : run.result.outcomes) {
     run.traces.push_back(o.violated ? rebuild_trace(run.scenario, *run.design, ex.store(), o.state) : Trace{});
+    if (auto* smt = dynamic_cast<const SmtProperty*>(o.property); smt && o.violated)
+      o.certificate = smt->certify(ex.store().state(o.state));
+  }
   if (run.result.completion == Completion::OutOfFrames) {
     Trace t = rebuild_trace(run.scenario, *run.design, ex.store(), run.result.out_of_frames_at);
     throw InputError(req.scenario_file, 0, 0,

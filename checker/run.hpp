@@ -2,6 +2,7 @@
 // Shared by `check` and `compare`.
 #pragma once
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,11 +22,13 @@ struct CheckRequest {
 struct CheckRun {
   Scenario scenario;
   const Design* design = nullptr;
+  std::vector<std::unique_ptr<Property>> owned;  // the SMT-LIB properties loaded for this run
   ExploreResult result;
   std::vector<Trace> traces;  // one per outcome (empty Trace when not violated)
 };
 
-// Resolves names (InputError on unknown design / property), explores, rebuilds traces.
+// Resolves names (InputError on unknown design / property), explores, rebuilds traces,
+// and has Z3 certify each violation of an SMT-LIB property.
 CheckRun run_check(const CheckRequest& req);
 
 enum class Verdict { Holds, Violated, Unknown };

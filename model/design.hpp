@@ -38,6 +38,9 @@ class Design {
 
   // Whether the global big-reader lock exists (printed in traces only where it does).
   virtual bool has_brlock() const { return false; }
+  // Whether the design keeps PageAnonExclusive (5.19 and later); the anon-exclusive
+  // properties apply only then.
+  virtual bool has_anon_exclusive() const { return false; }
 };
 
 // The registry (model/designs/registry.cpp).

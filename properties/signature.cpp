@@ -15,97 +15,205 @@ const char* sort_name(Sort s) {
     case Sort::Frame: return "Frame";
     case Sort::Pin: return "Pin";
     case Sort::Thread: return "Thread";
+    case Sort::Value: return "Value";
   }
   UNREACHABLE("bad sort");
 }
 
-unsigned sort_size(const Scenario& sc, Sort s) {
+std::vector<std::string> sort_elements(const Scenario& sc, Sort s) {
+  std::vector<std::string> out;
   switch (s) {
-    case Sort::Bool: return 2;
-    case Sort::Int: return 0;
-    case Sort::Mm: return static_cast<unsigned>(sc.processes.size());
-    case Sort::Vpage: return kMaxVpages;
-    case Sort::Frame: return kMaxFrames;
-    case Sort::Pin: return static_cast<unsigned>(sc.pins.size());
-    case Sort::Thread: return static_cast<unsigned>(sc.threads.size());
+    case Sort::Bool:
+    case Sort::Int:
+      UNREACHABLE("not a finite sort");
+    case Sort::Mm:
+      for (const auto& p : sc.processes) out.push_back("mm:" + p.name);
+      out.push_back("no_mm");
+      break;
+    case Sort::Vpage:
+      for (unsigned v = 0; v < kMaxVpages; ++v) out.push_back("vpage" + std::to_string(v));
+      break;
+    case Sort::Frame:
+      for (unsigned f = 0; f < kMaxFrames; ++f) out.push_back("frame#" + std::to_string(f));
+      out.push_back("no_frame");
+      break;
+    case Sort::Pin:
+      for (const auto& p : sc.pins) out.push_back("pin:" + p.name);
+      out.push_back("no_pin");
+      break;
+    case Sort::Thread:
+      for (const auto& t : sc.threads) out.push_back("thread:" + t.name);
+      out.push_back("no_thread");
+      break;
+    case Sort::Value:  // index = write id; 0 is the initial contents
+      out.push_back("initial");
+      for (const auto& w : sc.writes) out.push_back("val:" + w.name);
+      break;
+  }
+  return out;
+}
+
+long nil_of(const Scenario& sc, Sort s) {
+  switch (s) {
+    case Sort::Mm: return static_cast<long>(sc.processes.size());
+    case Sort::Vpage: return -1;
+    case Sort::Frame: return static_cast<long>(kMaxFrames);
+    case Sort::Pin: return static_cast<long>(sc.pins.size());
+    case Sort::Thread: return static_cast<long>(sc.threads.size());
+    case Sort::Value: return 0;
+    case Sort::Bool:
+    case Sort::Int:
+      return -1;
   }
   UNREACHABLE("bad sort");
 }
 
 namespace {
 
-using A = std::vector<long>;
-long frame_or_nil(u8 f) { return f == kNone ? -1 : f; }
-const Pte& pte(const State& s, const A& a) { return s.pte(static_cast<unsigned>(a[0]), static_cast<unsigned>(a[1])); }
-const Frame& frame(const State& s, const A& a) { return s.frames[static_cast<std::size_t>(a[0])]; }
-const Pin& pin(const State& s, const A& a) { return s.pins[static_cast<std::size_t>(a[0])]; }
-const Vma* vma(const State& s, const A& a) {
-  return kernel::find_vma(s, static_cast<unsigned>(a[0]), static_cast<unsigned>(a[1]));
+using E = const SigEnv&;
+using St = const State&;
+using A = const long*;
+
+bool is_mm(E e, long m) { return m >= 0 && m < static_cast<long>(e.sc.processes.size()); }
+bool is_frame(long f) { return f >= 0 && f < static_cast<long>(kMaxFrames); }
+bool is_pin(E e, long p) { return p >= 0 && p < static_cast<long>(e.sc.pins.size()); }
+bool is_thread(E e, long t) { return t >= 0 && t < static_cast<long>(e.sc.threads.size()); }
+bool is_write(E e, long w) { return w >= 1 && w <= static_cast<long>(e.sc.writes.size()); }
+
+// The PTE of (mm, vpage), or an empty one for no_mm.
+Pte pte(E e, St s, A a) { return is_mm(e, a[0]) ? s.pte(static_cast<unsigned>(a[0]), static_cast<unsigned>(a[1])) : Pte{}; }
+Frame frame(St s, long f) { return is_frame(f) ? s.frames[static_cast<std::size_t>(f)] : Frame{}; }
+const Vma* vma(E e, St s, A a) {
+  return is_mm(e, a[0]) ? kernel::find_vma(s, static_cast<unsigned>(a[0]), static_cast<unsigned>(a[1])) : nullptr;
+}
+long frame_or_nil(u8 f) { return f == kNone ? static_cast<long>(kMaxFrames) : f; }
+long mm_or_nil(E e, u8 m) { return m == kNone ? static_cast<long>(e.sc.processes.size()) : m; }
+long thread_or_nil(E e, u8 t) { return t == kNone ? static_cast<long>(e.sc.threads.size()) : t; }
+const Op* read_op(E e, St s, long t) {
+  if (!is_thread(e, t)) return nullptr;
+  const Thread& th = s.threads[static_cast<std::size_t>(t)];
+  if (th.read_op == 0 || th.seen == 0xFF) return nullptr;
+  return &e.sc.threads[static_cast<std::size_t>(t)].ops[th.read_op - 1u];
+}
+// A write by a thread before that same thread forks (static, in program order).
+bool before_fork(E e, long w) {
+  const WriteDef& wd = e.sc.writes[static_cast<std::size_t>(w - 1)];
+  const ThreadDef& td = e.sc.threads[wd.thread];
+  bool seen_write = false;
+  for (const Op& op : td.ops) {
+    if (op.write_id == w) seen_write = true;
+    if (op.kind == OpKind::Fork && seen_write) return true;
+  }
+  return false;
 }
 
 std::vector<SigFunction> build() {
   const Sort M = Sort::Mm, V = Sort::Vpage, F = Sort::Frame, P = Sort::Pin, T = Sort::Thread, B = Sort::Bool,
-             I = Sort::Int;
-  using S = const Scenario&;
-  using St = const State&;
+             I = Sort::Int, D = Sort::Value;
   return {
+      // processes and their page tables
       {"mm_alive", {M}, B, "the process exists and runs (initial, or its fork returned)",
-       [](S, St s, const A& a) -> long { return s.mms[a[0]].alive; }},
-      {"pte_present", {M, V}, B, "the mm's PTE for the virtual page maps a frame",
-       [](S, St s, const A& a) -> long { return pte(s, a).present(); }},
+       [](E e, St s, A a) -> long { return is_mm(e, a[0]) && s.mms[a[0]].alive; }},
+      {"pte_present", {M, V}, B, "the PTE of (mm, vpage) maps a frame", [](E e, St s, A a) -> long { return pte(e, s, a).present(); }},
       {"pte_writable", {M, V}, B, "the PTE is present and writable (pte_write)",
-       [](S, St s, const A& a) -> long { return pte(s, a).present() && pte(s, a).writable(); }},
-      {"pte_frame", {M, V}, F, "the frame the PTE maps (-1 when not present)",
-       [](S, St s, const A& a) -> long { return pte(s, a).present() ? pte(s, a).frame : -1; }},
-      {"vma_mapped", {M, V}, B, "a VMA of the mm covers the virtual page",
-       [](S, St s, const A& a) -> long { return vma(s, a) != nullptr; }},
+       [](E e, St s, A a) -> long { return pte(e, s, a).present() && pte(e, s, a).writable(); }},
+      {"pte_dirty", {M, V}, B, "the PTE is present and dirty (pte_dirty)",
+       [](E e, St s, A a) -> long { return pte(e, s, a).present() && (pte(e, s, a).flags & kPteDirty); }},
+      {"pte_frame", {M, V}, F, "the frame the PTE maps; no_frame when not present",
+       [](E e, St s, A a) -> long { return pte(e, s, a).present() ? pte(e, s, a).frame : static_cast<long>(kMaxFrames); }},
+      {"vma_mapped", {M, V}, B, "a VMA of the mm covers the virtual page", [](E e, St s, A a) -> long { return vma(e, s, a) != nullptr; }},
       {"vma_writable", {M, V}, B, "the covering VMA has VM_WRITE",
-       [](S, St s, const A& a) -> long { return vma(s, a) && (vma(s, a)->flags & kVmWrite); }},
+       [](E e, St s, A a) -> long { return vma(e, s, a) && (vma(e, s, a)->flags & kVmWrite); }},
+      {"vma_shared", {M, V}, B, "the covering VMA has VM_SHARED",
+       [](E e, St s, A a) -> long { return vma(e, s, a) && (vma(e, s, a)->flags & kVmShared); }},
       {"vma_dontcopy", {M, V}, B, "the covering VMA has VM_DONTCOPY (madvise MADV_DONTFORK)",
-       [](S, St s, const A& a) -> long { return vma(s, a) && (vma(s, a)->flags & kVmDontCopy); }},
-      {"refcount", {F}, I, "page_count(): mappings plus GUP references",
-       [](S, St s, const A& a) -> long { return frame(s, a).refcount; }},
-      {"mapcount", {F}, I, "page_mapcount(): PTEs mapping the frame",
-       [](S, St s, const A& a) -> long { return frame(s, a).mapcount; }},
+       [](E e, St s, A a) -> long { return vma(e, s, a) && (vma(e, s, a)->flags & kVmDontCopy); }},
+      // frames (struct page)
+      {"refcount", {F}, I, "page_count(): mappings plus GUP references (0 for no_frame)",
+       [](E, St s, A a) -> long { return frame(s, a[0]).refcount; }},
+      {"mapcount", {F}, I, "page_mapcount(): the frame's own count of PTEs mapping it",
+       [](E, St s, A a) -> long { return frame(s, a[0]).mapcount; }},
       {"pincount", {F}, I, "FOLL_PIN pins on the frame (0 before the 5.x designs)",
-       [](S, St s, const A& a) -> long { return frame(s, a).pincount; }},
-      {"frame_free", {F}, B, "refcount is 0: the frame is on the free list",
-       [](S, St s, const A& a) -> long { return frame(s, a).refcount == 0; }},
-      {"frame_anon", {F}, B, "PageAnon", [](S, St s, const A& a) -> long { return (frame(s, a).flags & kFrameAnon) != 0; }},
-      {"anon_exclusive", {F}, B, "PageAnonExclusive (5.19 designs)",
-       [](S, St s, const A& a) -> long { return (frame(s, a).flags & kFrameAnonExclusive) != 0; }},
-      {"data_h0", {F}, I, "id of the last write to the frame's first half (0: initial contents)",
-       [](S, St s, const A& a) -> long { return frame(s, a).data[0]; }},
-      {"data_h1", {F}, I, "id of the last write to the frame's second half",
-       [](S, St s, const A& a) -> long { return frame(s, a).data[1]; }},
-      {"pin_active", {P}, B, "the GUP reference is held (taken, not yet released)",
-       [](S, St s, const A& a) -> long { return pin(s, a).state == kPinActive; }},
-      {"pin_owner", {P}, M, "the mm whose memory was pinned",
-       [](S sc, St, const A& a) -> long { return sc.pins[a[0]].owner_mm; }},
-      {"pin_vpage", {P}, V, "the virtual page that was pinned", [](S sc, St, const A& a) -> long { return sc.pins[a[0]].vpage; }},
-      {"pin_frame", {P}, F, "the frame the reference holds (-1 before it is taken)",
-       [](S, St s, const A& a) -> long { return frame_or_nil(pin(s, a).frame); }},
-      {"pin_write", {P}, B, "pinned for write (FOLL_WRITE: the device writes memory)",
-       [](S sc, St, const A& a) -> long { return sc.pins[a[0]].write; }},
-      {"pin_longterm", {P}, B, "a long-term pin (RDMA, FOLL_LONGTERM)",
-       [](S sc, St, const A& a) -> long { return sc.pins[a[0]].longterm; }},
-      {"pin_dma_done", {P}, B, "the device has written through the pin",
-       [](S, St s, const A& a) -> long { return pin(s, a).dma; }},
-      {"thread_finished", {T}, B, "the thread has run all its operations",
-       [](S sc, St s, const A& a) -> long { return thread_finished(sc, s, static_cast<unsigned>(a[0])); }},
-      {"thread_read_value", {T}, I, "the value the thread's last read returned (0 if none)",
-       [](S, St s, const A& a) -> long { return s.threads[a[0]].read_op ? s.threads[a[0]].seen : 0; }},
-      {"thread_read_expect", {T}, I, "the value that read should return: the thread's own last write there (0: none)",
-       [](S sc, St s, const A& a) -> long {
-         const Thread& t = s.threads[a[0]];
-         return t.read_op ? sc.threads[a[0]].ops[t.read_op - 1u].expect : 0;
+       [](E, St s, A a) -> long { return frame(s, a[0]).pincount; }},
+      {"mapped_count", {F}, I, "present PTEs that map the frame, counted over every page table (an rmap walk)",
+       [](E e, St s, A a) -> long {
+         if (!is_frame(a[0])) return 0;
+         long n = 0;
+         for (unsigned mm = 0; mm < e.sc.processes.size(); ++mm)
+           for (const Pte& p : s.tables[s.mms[mm].table].pte) n += p.present() && p.frame == a[0];
+         return n;
        }},
+      {"pinned_count", {F}, I, "GUP references held on the frame (active pins)",
+       [](E e, St s, A a) -> long {
+         long n = 0;
+         for (unsigned i = 0; i < e.sc.pins.size(); ++i) n += s.pins[i].state == kPinActive && s.pins[i].frame == a[0];
+         return n;
+       }},
+      {"frame_free", {F}, B, "refcount 0: on the free list (no_frame counts as free)",
+       [](E, St s, A a) -> long { return frame(s, a[0]).refcount == 0; }},
+      {"frame_anon", {F}, B, "PageAnon", [](E, St s, A a) -> long { return (frame(s, a[0]).flags & kFrameAnon) != 0; }},
+      {"anon_exclusive", {F}, B, "PageAnonExclusive (5.19 designs; never set before)",
+       [](E, St s, A a) -> long { return (frame(s, a[0]).flags & kFrameAnonExclusive) != 0; }},
+      {"data_h0", {F}, D, "the value last written to the frame's first half (initial: never written)",
+       [](E, St s, A a) -> long { return frame(s, a[0]).data[0]; }},
+      {"data_h1", {F}, D, "the value last written to the frame's second half",
+       [](E, St s, A a) -> long { return frame(s, a[0]).data[1]; }},
+      // pins: GUP references held by drivers and devices
+      {"pin_active", {P}, B, "the GUP reference is held (taken, not yet put)",
+       [](E e, St s, A a) -> long { return is_pin(e, a[0]) && s.pins[a[0]].state == kPinActive; }},
+      {"pin_released", {P}, B, "the reference was taken and put again",
+       [](E e, St s, A a) -> long { return is_pin(e, a[0]) && s.pins[a[0]].state == kPinReleased; }},
+      {"pin_owner", {P}, M, "the mm whose memory is pinned",
+       [](E e, St, A a) -> long { return is_pin(e, a[0]) ? e.sc.pins[a[0]].owner_mm : mm_or_nil(e, kNone); }},
+      {"pin_vpage", {P}, V, "the virtual page that is pinned", [](E e, St, A a) -> long { return is_pin(e, a[0]) ? e.sc.pins[a[0]].vpage : 0; }},
+      {"pin_frame", {P}, F, "the frame the reference holds (no_frame before it is taken)",
+       [](E e, St s, A a) -> long { return is_pin(e, a[0]) ? frame_or_nil(s.pins[a[0]].frame) : static_cast<long>(kMaxFrames); }},
+      {"pin_write", {P}, B, "pinned for write (FOLL_WRITE: the device writes memory)",
+       [](E e, St, A a) -> long { return is_pin(e, a[0]) && e.sc.pins[a[0]].write; }},
+      {"pin_longterm", {P}, B, "a long-term pin (RDMA, FOLL_LONGTERM)",
+       [](E e, St, A a) -> long { return is_pin(e, a[0]) && e.sc.pins[a[0]].longterm; }},
+      {"pin_dma_done", {P}, B, "the device has written through the pin",
+       [](E e, St s, A a) -> long { return is_pin(e, a[0]) && s.pins[a[0]].dma; }},
+      // threads
+      {"thread_mm", {T}, M, "the process the thread runs in (no_mm for a device)",
+       [](E e, St, A a) -> long { return is_thread(e, a[0]) ? mm_or_nil(e, e.sc.threads[a[0]].mm) : mm_or_nil(e, kNone); }},
+      {"thread_finished", {T}, B, "the thread has run all its operations (or was killed)",
+       [](E e, St s, A a) -> long { return is_thread(e, a[0]) && thread_finished(e.sc, s, static_cast<unsigned>(a[0])); }},
+      {"thread_killed", {T}, B, "the thread died of SIGSEGV",
+       [](E e, St s, A a) -> long { return is_thread(e, a[0]) && s.threads[a[0]].seen == 0xFF; }},
+      {"thread_has_read", {T}, B, "the thread has done a read (a load)", [](E e, St s, A a) -> long { return read_op(e, s, a[0]) != nullptr; }},
+      {"thread_read_value", {T}, D, "the value the thread's last read returned (initial if none)",
+       [](E e, St s, A a) -> long { return read_op(e, s, a[0]) ? s.threads[a[0]].seen : 0; }},
+      {"thread_read_expect", {T}, D, "what that read should return: the thread's own last write there (initial: nothing expected)",
+       [](E e, St s, A a) -> long { return read_op(e, s, a[0]) ? read_op(e, s, a[0])->expect : 0; }},
+      {"all_finished", {}, B, "every thread has finished: the end of an execution",
+       [](E e, St s, A) -> long {
+         for (unsigned t = 0; t < e.sc.threads.size(); ++t)
+           if (!thread_finished(e.sc, s, t)) return 0;
+         return 1;
+       }},
+      // values: who wrote what (static, from the scenario)
+      {"write_thread", {D}, T, "the thread (or device) that writes the value (no_thread for initial)",
+       [](E e, St, A a) -> long { return is_write(e, a[0]) ? e.sc.writes[a[0] - 1].thread : thread_or_nil(e, kNone); }},
+      {"write_mm", {D}, M, "the process whose memory the value is written for (no_mm for initial)",
+       [](E e, St, A a) -> long { return is_write(e, a[0]) ? e.sc.writes[a[0] - 1].mm : mm_or_nil(e, kNone); }},
+      {"write_vpage", {D}, V, "the virtual page the value is written to", [](E e, St, A a) -> long { return is_write(e, a[0]) ? e.sc.writes[a[0] - 1].vpage : 0; }},
+      {"write_is_dma", {D}, B, "the value is written by a device through a pin (else by a CPU store)",
+       [](E e, St, A a) -> long { return is_write(e, a[0]) && e.sc.writes[a[0] - 1].dma; }},
+      {"write_before_fork", {D}, B, "the writing thread forks after writing it (program order): the child may see it",
+       [](E e, St, A a) -> long { return is_write(e, a[0]) && before_fork(e, a[0]); }},
+      {"final_expect_h0", {M, V}, D, "what (mm, vpage) h0 must hold at the end: its single writer's last value (initial: no expectation)",
+       [](E e, St, A a) -> long { return is_mm(e, a[0]) ? e.sc.final_expect[a[0]][a[1]][0] : 0; }},
+      {"final_expect_h1", {M, V}, D, "the same for h1", [](E e, St, A a) -> long { return is_mm(e, a[0]) ? e.sc.final_expect[a[0]][a[1]][1] : 0; }},
+      // locks
       {"mmap_lock_readers", {M}, I, "readers holding mm->mmap_lock",
-       [](S, St s, const A& a) -> long { return s.mms[a[0]].mmap_lock.readers; }},
-      {"mmap_lock_writer", {M}, B, "mm->mmap_lock is held for write",
-       [](S, St s, const A& a) -> long { return s.mms[a[0]].mmap_lock.writer != kNone; }},
-      {"ptl_held", {M}, B, "the PT lock of the mm's page table is held",
-       [](S, St s, const A& a) -> long { return s.tables[s.mms[a[0]].table].ptl.holder != kNone; }},
+       [](E e, St s, A a) -> long { return is_mm(e, a[0]) ? s.mms[a[0]].mmap_lock.readers : 0; }},
+      {"mmap_lock_writer", {M}, T, "the thread holding mm->mmap_lock for write (no_thread: none)",
+       [](E e, St s, A a) -> long { return thread_or_nil(e, is_mm(e, a[0]) ? s.mms[a[0]].mmap_lock.writer : kNone); }},
+      {"ptl_holder", {M}, T, "the thread holding the PT lock of the mm's page table (no_thread: none)",
+       [](E e, St s, A a) -> long { return thread_or_nil(e, is_mm(e, a[0]) ? s.tables[s.mms[a[0]].table].ptl.holder : kNone); }},
+      {"design_has_anon_exclusive", {}, B, "the design keeps PageAnonExclusive (5.19 and later)",
+       [](E e, St, A) -> long { return e.design_has_anon_exclusive; }},
   };
 }
 
@@ -120,6 +228,17 @@ const SigFunction* find_function(std::string_view name) {
   for (const SigFunction& f : signature())
     if (f.name == name) return &f;
   return nullptr;
+}
+
+const char* signature_axioms() {
+  return R"((assert (forall ((f Frame)) (and (>= (refcount f) 0) (>= (mapcount f) 0) (>= (pincount f) 0)
+                                  (>= (mapped_count f) 0) (>= (pinned_count f) 0)
+                                  (= (frame_free f) (= (refcount f) 0)))))
+(assert (= (refcount no_frame) 0))
+(assert (forall ((m Mm)) (>= (mmap_lock_readers m) 0)))
+(assert (forall ((m Mm) (v Vpage)) (and (=> (pte_writable m v) (pte_present m v))
+                                         (= (pte_present m v) (not (= (pte_frame m v) no_frame))))))
+)";
 }
 
 }  // namespace cow

@@ -1,9 +1,14 @@
 // The signature properties are written over (DESIGN.md "Properties"): finite sorts and
 // the functions that read a state. Declared once here; `cowcheck list signature` prints
-// it. The SMT-LIB engine (properties/*.smt2) is built on this table.
+// it, the SMT-LIB engine (properties/smt_property.cpp) declares it to Z3 and compiles
+// property files against it.
+//
+// Every finite sort has a "nil" element last (no_mm, no_frame, no_pin, no_thread,
+// initial) so that every function is total: pte_frame of a missing PTE is no_frame,
+// the writer of the initial contents is no_thread.
 #pragma once
 #include <cstdint>
-#include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -11,23 +16,37 @@
 
 namespace cow {
 
-enum class Sort : std::uint8_t { Bool, Int, Mm, Vpage, Frame, Pin, Thread };
+enum class Sort : std::uint8_t { Bool, Int, Mm, Vpage, Frame, Pin, Thread, Value };
+inline constexpr Sort kFiniteSorts[] = {Sort::Mm, Sort::Vpage, Sort::Frame, Sort::Pin, Sort::Thread, Sort::Value};
 const char* sort_name(Sort s);
-// How many elements a finite sort has in a scenario (Int and Bool: not finite here).
-unsigned sort_size(const Scenario& sc, Sort s);
+
+// What a function may read besides the state.
+struct SigEnv {
+  const Scenario& sc;
+  bool design_has_anon_exclusive = false;
+};
+
+// The elements of a finite sort in a scenario, as SMT-LIB symbols ("mm:parent",
+// "frame#3", "no_frame", "val:R0:dma@0"...). The nil element is last, except for Vpage,
+// which has none.
+std::vector<std::string> sort_elements(const Scenario& sc, Sort s);
+// Index of the nil element of a sort (or -1 for Vpage).
+long nil_of(const Scenario& sc, Sort s);
+
+using SigEval = long (*)(const SigEnv&, const State&, const long* args);
 
 struct SigFunction {
   std::string_view name;
   std::vector<Sort> args;
   Sort result;
   std::string_view meaning;
-  // Reads the value in a state; arguments are indices into their sorts. Bool results are
-  // 0/1; a Frame result is -1 where there is no frame (meaningful only where a
-  // companion predicate such as pte_present holds).
-  std::function<long(const Scenario&, const State&, const std::vector<long>&)> eval;
+  SigEval eval;  // arguments and finite results are element indices; Bool is 0/1
 };
 
 const std::vector<SigFunction>& signature();
 const SigFunction* find_function(std::string_view name);
+
+// Facts true in every state, for Z3's checks at load ("(>= (refcount f) 0)"...).
+const char* signature_axioms();
 
 }  // namespace cow
