@@ -41,6 +41,7 @@ struct SigFunction {
   Sort result;
   std::string_view meaning;
   SigEval eval;  // arguments and finite results are element indices; Bool is 0/1
+  bool is_static = false;  // reads only the scenario and the design, never the state
 };
 
 const std::vector<SigFunction>& signature();

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
+#include <tuple>
 #include <sstream>
 #include <z3++.h>
 
@@ -58,7 +59,7 @@ InputError parse_error(const std::string& file, const std::string& msg) {
 
 struct SmtProperty::Impl {
   const Scenario& sc;
-  SigEnv env;
+  SigEnv env_;
   std::string file;
   z3::context ctx;
   std::map<Sort, z3::sort> sorts;
@@ -66,10 +67,31 @@ struct SmtProperty::Impl {
   std::map<std::string, std::pair<Sort, long>> element_index;
   std::vector<z3::func_decl> decls;  // one per signature function, same order
   z3::expr formula{ctx};
-  std::vector<Node> nodes;
+  std::vector<Node> nodes;  // the formula as written: the reference interpreter, used for witnesses
   int root = -1;
 
-  Impl(const Scenario& s, bool ae, std::string f) : sc(s), env{s, ae}, file(std::move(f)) {}
+  // The formula grounded for this scenario: quantifiers unrolled over the finite sorts,
+  // functions of the scenario alone folded into constants, identical sub-terms shared.
+  // This is what runs on every explored state.
+  struct GNode {
+    K k{};
+    bool baked = false;  // App with constant arguments, kept in args
+    std::uint16_t nkids = 0;
+    std::uint32_t first = 0;  // into gkids
+    long v = 0;
+    SigEval fn = nullptr;
+    long args[4] = {0, 0, 0, 0};
+  };
+  std::vector<GNode> g;
+  std::vector<int> gkids;
+  std::map<std::tuple<K, long, SigEval, std::vector<int>>, int> gmemo;
+  int groot = -1;
+  // Per-state memo of function applications (shared sub-terms are computed once).
+  mutable std::vector<std::uint32_t> stamp;
+  mutable std::vector<long> cache;
+  mutable std::uint32_t epoch = 0;
+
+  Impl(const Scenario& s, bool ae, std::string f) : sc(s), env_{s, ae}, file(std::move(f)) {}
 
   z3::sort z3_sort(Sort s) {
     if (s == Sort::Bool) return ctx.bool_sort();
@@ -227,7 +249,7 @@ struct SmtProperty::Impl {
       case K::App: {
         long a[4] = {0, 0, 0, 0};
         for (std::size_t j = 0; j < k.size(); ++j) a[j] = eval(k[j], c, depth);
-        return n.fn->eval(env, c.s, a);
+        return n.fn->eval(env_, c.s, a);
       }
       case K::And:
         for (int x : k)
@@ -320,6 +342,236 @@ struct SmtProperty::Impl {
     }
   }
 
+
+  static constexpr std::size_t kMaxGroundNodes = 2'000'000;
+
+  bool is_const(int i) const { return g[static_cast<std::size_t>(i)].k == K::Const; }
+  long cval(int i) const { return g[static_cast<std::size_t>(i)].v; }
+
+  int mk(K k, long v, SigEval fn, std::vector<int> kids) {
+    auto key = std::make_tuple(k, v, fn, kids);
+    if (auto it = gmemo.find(key); it != gmemo.end()) return it->second;
+    if (g.size() >= kMaxGroundNodes)
+      throw InputError(file, 0, 0, fmt::format("the property grows past {} nodes when its quantifiers are expanded "
+                                               "over this scenario: quantify over fewer variables", kMaxGroundNodes));
+    GNode n;
+    n.k = k;
+    n.v = v;
+    n.fn = fn;
+    n.nkids = static_cast<std::uint16_t>(kids.size());
+    n.first = static_cast<std::uint32_t>(gkids.size());
+    gkids.insert(gkids.end(), kids.begin(), kids.end());
+    if (k == K::App && kids.size() <= 4 && std::all_of(kids.begin(), kids.end(), [&](int x) { return is_const(x); })) {
+      n.baked = true;
+      for (std::size_t j = 0; j < kids.size(); ++j) n.args[j] = cval(kids[j]);
+    }
+    g.push_back(n);
+    int id = static_cast<int>(g.size() - 1);
+    gmemo.emplace(std::move(key), id);
+    return id;
+  }
+  int cst(long v) { return mk(K::Const, v, nullptr, {}); }
+
+  // Conjunction (and=true) or disjunction of grounded parts, folding constants.
+  int junction(bool conj, const std::vector<int>& parts) {
+    std::vector<int> keep;
+    for (int p : parts) {
+      if (is_const(p)) {
+        if ((cval(p) != 0) != conj) return cst(conj ? 0 : 1);
+        continue;
+      }
+      if (std::find(keep.begin(), keep.end(), p) == keep.end()) keep.push_back(p);
+    }
+    if (keep.empty()) return cst(conj ? 1 : 0);
+    if (keep.size() == 1) return keep[0];
+    return mk(conj ? K::And : K::Or, 0, nullptr, keep);
+  }
+
+  int ground(const z3::expr& e, std::vector<long>& env) {
+    if (e.is_var()) return cst(env[env.size() - 1 - Z3_get_index_value(ctx, e)]);
+    if (e.is_quantifier()) {
+      const bool all = e.is_forall();
+      unsigned nb = Z3_get_quantifier_num_bound(ctx, e);
+      std::vector<long> dom;
+      for (unsigned i = 0; i < nb; ++i)
+        dom.push_back(domain(sort_of(z3::sort(ctx, Z3_get_quantifier_bound_sort(ctx, e, i)))));
+      std::size_t base = env.size();
+      env.resize(base + nb, 0);
+      std::vector<int> parts;
+      z3::expr body = e.body();
+      for (;;) {
+        int p = ground(body, env);
+        if (is_const(p) && (cval(p) != 0) != all) {
+          env.resize(base);
+          return cst(all ? 0 : 1);
+        }
+        parts.push_back(p);
+        std::size_t j = nb;
+        while (j > 0 && ++env[base + j - 1] == dom[j - 1]) env[base + --j] = 0;
+        if (j == 0) break;
+      }
+      env.resize(base);
+      return junction(all, parts);
+    }
+    if (e.is_numeral()) {
+      std::int64_t v = 0;
+      if (!e.is_numeral_i64(v)) unsupported(e);
+      return cst(static_cast<long>(v));
+    }
+    z3::func_decl d = e.decl();
+    auto kids = [&] {
+      std::vector<int> out;
+      for (unsigned i = 0; i < e.num_args(); ++i) out.push_back(ground(e.arg(i), env));
+      return out;
+    };
+    auto all_const = [&](const std::vector<int>& ks) {
+      return std::all_of(ks.begin(), ks.end(), [&](int x) { return is_const(x); });
+    };
+    switch (d.decl_kind()) {
+      case Z3_OP_TRUE: return cst(1);
+      case Z3_OP_FALSE: return cst(0);
+      case Z3_OP_AND:
+      case Z3_OP_OR: {
+        const bool conj = d.decl_kind() == Z3_OP_AND;
+        std::vector<int> parts;
+        for (unsigned i = 0; i < e.num_args(); ++i) {
+          int p = ground(e.arg(i), env);
+          if (is_const(p) && (cval(p) != 0) != conj) return cst(conj ? 0 : 1);
+          parts.push_back(p);
+        }
+        return junction(conj, parts);
+      }
+      case Z3_OP_NOT: {
+        int a = ground(e.arg(0), env);
+        return is_const(a) ? cst(!cval(a)) : mk(K::Not, 0, nullptr, {a});
+      }
+      case Z3_OP_IMPLIES: {
+        int a = ground(e.arg(0), env);
+        if (is_const(a)) return cval(a) ? ground(e.arg(1), env) : cst(1);
+        int b = ground(e.arg(1), env);
+        if (is_const(b)) return cval(b) ? cst(1) : mk(K::Not, 0, nullptr, {a});
+        return mk(K::Implies, 0, nullptr, {a, b});
+      }
+      case Z3_OP_ITE: {
+        int c = ground(e.arg(0), env);
+        if (is_const(c)) return ground(e.arg(cval(c) ? 1 : 2), env);
+        return mk(K::Ite, 0, nullptr, {c, ground(e.arg(1), env), ground(e.arg(2), env)});
+      }
+      case Z3_OP_DT_CONSTRUCTOR: {
+        auto it = element_index.find(d.name().str());
+        if (it == element_index.end()) unsupported(e);
+        return cst(it->second.second);
+      }
+      case Z3_OP_UNINTERPRETED: {
+        const SigFunction* fn = find_function(d.name().str());
+        if (!fn) unsupported(e);
+        std::vector<int> ks = kids();
+        if (fn->is_static && all_const(ks)) {
+          long a[4] = {0, 0, 0, 0};
+          for (std::size_t j = 0; j < ks.size(); ++j) a[j] = cval(ks[j]);
+          return cst(fn->eval(env_, sc.initial, a));
+        }
+        return mk(K::App, 0, fn->eval, ks);
+      }
+      default: break;
+    }
+    K k{};
+    switch (d.decl_kind()) {
+      case Z3_OP_EQ: case Z3_OP_IFF: k = K::Eq; break;
+      case Z3_OP_DISTINCT: k = K::Distinct; break;
+      case Z3_OP_LE: k = K::Le; break;
+      case Z3_OP_LT: k = K::Lt; break;
+      case Z3_OP_GE: k = K::Ge; break;
+      case Z3_OP_GT: k = K::Gt; break;
+      case Z3_OP_ADD: k = K::Add; break;
+      case Z3_OP_SUB: k = K::Sub; break;
+      case Z3_OP_MUL: k = K::Mul; break;
+      case Z3_OP_UMINUS: k = K::Neg; break;
+      default: unsupported(e);
+    }
+    std::vector<int> ks = kids();
+    int id = mk(k, 0, nullptr, ks);
+    if (!all_const(ks)) return id;
+    long v = geval(id, sc.initial);  // constant operands: fold
+    return cst(v);
+  }
+
+  long geval(int i, const State& s) const {
+    const GNode& n = g[static_cast<std::size_t>(i)];
+    const int* k = gkids.data() + n.first;
+    switch (n.k) {
+      case K::Const: return n.v;
+      case K::App: {
+        if (stamp[static_cast<std::size_t>(i)] == epoch) return cache[static_cast<std::size_t>(i)];
+        long v;
+        if (n.baked) {
+          v = n.fn(env_, s, n.args);
+        } else {
+          long a[4] = {0, 0, 0, 0};
+          for (unsigned j = 0; j < n.nkids; ++j) a[j] = geval(k[j], s);
+          v = n.fn(env_, s, a);
+        }
+        stamp[static_cast<std::size_t>(i)] = epoch;
+        cache[static_cast<std::size_t>(i)] = v;
+        return v;
+      }
+      case K::And:
+        for (unsigned j = 0; j < n.nkids; ++j)
+          if (!geval(k[j], s)) return 0;
+        return 1;
+      case K::Or:
+        for (unsigned j = 0; j < n.nkids; ++j)
+          if (geval(k[j], s)) return 1;
+        return 0;
+      case K::Not: return !geval(k[0], s);
+      case K::Implies: return !geval(k[0], s) || geval(k[1], s);
+      case K::Eq: {
+        long first = geval(k[0], s);
+        for (unsigned j = 1; j < n.nkids; ++j)
+          if (geval(k[j], s) != first) return 0;
+        return 1;
+      }
+      case K::Distinct:
+        for (unsigned j = 0; j < n.nkids; ++j)
+          for (unsigned q = 0; q < j; ++q)
+            if (geval(k[j], s) == geval(k[q], s)) return 0;
+        return 1;
+      case K::Ite: return geval(k[0], s) ? geval(k[1], s) : geval(k[2], s);
+      case K::Le: return geval(k[0], s) <= geval(k[1], s);
+      case K::Lt: return geval(k[0], s) < geval(k[1], s);
+      case K::Ge: return geval(k[0], s) >= geval(k[1], s);
+      case K::Gt: return geval(k[0], s) > geval(k[1], s);
+      case K::Add: {
+        long sum = 0;
+        for (unsigned j = 0; j < n.nkids; ++j) sum += geval(k[j], s);
+        return sum;
+      }
+      case K::Sub: {
+        long r = geval(k[0], s);
+        for (unsigned j = 1; j < n.nkids; ++j) r -= geval(k[j], s);
+        return r;
+      }
+      case K::Mul: {
+        long r = 1;
+        for (unsigned j = 0; j < n.nkids; ++j) r *= geval(k[j], s);
+        return r;
+      }
+      case K::Neg: return -geval(k[0], s);
+      case K::Var:
+      case K::Forall:
+      case K::Exists:
+        break;
+    }
+    UNREACHABLE("a quantifier or variable left in a grounded formula");
+  }
+
+  void ground_formula() {
+    std::vector<long> env;
+    groot = ground(formula, env);
+    stamp.assign(g.size(), 0);
+    cache.assign(g.size(), 0);
+  }
+
   z3::expr value_expr(Sort s, long v) {
     if (s == Sort::Bool) return ctx.bool_val(v != 0);
     if (s == Sort::Int) return ctx.int_val(static_cast<std::int64_t>(v));
@@ -335,7 +587,7 @@ struct SmtProperty::Impl {
       for (;;) {
         z3::expr_vector args(ctx);
         for (std::size_t j = 0; j < a.size(); ++j) args.push_back(value_expr(f.args[j], a[j]));
-        long v = f.eval(env, s, a.data());
+        long v = f.eval(env_, s, a.data());
         solver.add(decls[fi](args) == value_expr(f.result, v));
         std::size_t j = 0;
         while (j < a.size() && ++a[j] == domain(f.args[j])) a[j++] = 0;
@@ -359,6 +611,8 @@ SmtProperty::SmtProperty(const std::string& file, const Scenario& sc, bool ae)
   m.declare();
   m.formula = m.parse(read_file(file));
   m.root = m.compile(m.formula);
+  m.ground_formula();
+  if (std::getenv("COWCHECK_DEBUG_GROUND")) fmt::print(stderr, "{}: {} ground nodes, {} interpreted\n", name_, m.g.size(), m.nodes.size());
 
   // Z3 at load: a property that cannot fail, or cannot hold, is a mistake.
   z3::solver s(m.ctx);
@@ -378,8 +632,13 @@ SmtProperty::SmtProperty(const std::string& file, const Scenario& sc, bool ae)
 SmtProperty::~SmtProperty() = default;
 
 std::optional<std::string> SmtProperty::check(const Scenario&, const State& s, bool) const {
+  if (++impl_->epoch == 0) {  // the memo's stamps wrapped around: forget them
+    std::fill(impl_->stamp.begin(), impl_->stamp.end(), 0);
+    impl_->epoch = 1;
+  }
+  if (impl_->geval(impl_->groot, s)) return std::nullopt;
   Impl::Ctx c{s, {}};
-  if (impl_->eval(impl_->root, c, 0)) return std::nullopt;
+  INVARIANT(!impl_->eval(impl_->root, c, 0), "the grounded and the interpreted property disagree");
   std::vector<std::string> w;
   impl_->witness(impl_->root, c, 0, w);
   std::string out = "fails";
