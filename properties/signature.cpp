@@ -95,6 +95,20 @@ const Op* read_op(E e, St s, long t) {
   if (th.read_op == 0 || th.seen == 0xFF) return nullptr;
   return &e.sc.threads[static_cast<std::size_t>(t)].ops[th.read_op - 1u];
 }
+// The rmap counts of every frame in this state, one pass over the page tables and pins.
+const SigEnv::Derived& derived(E e, St s) {
+  SigEnv::Derived& d = e.derived;
+  if (d.epoch == e.epoch) return d;
+  d = SigEnv::Derived{};
+  d.epoch = e.epoch;
+  for (unsigned mm = 0; mm < e.sc.processes.size(); ++mm)
+    for (const Pte& p : s.tables[s.mms[mm].table].pte)
+      if (p.present() && p.frame < kMaxFrames) d.mapped[p.frame]++;
+  for (unsigned i = 0; i < e.sc.pins.size(); ++i)
+    if (s.pins[i].state == kPinActive && s.pins[i].frame < kMaxFrames) d.pinned[s.pins[i].frame]++;
+  return d;
+}
+
 // A write by a thread before that same thread forks (static, in program order).
 bool before_fork(E e, long w) {
   const WriteDef& wd = e.sc.writes[static_cast<std::size_t>(w - 1)];
@@ -136,19 +150,9 @@ std::vector<SigFunction> build() {
       {"pincount", {F}, I, "FOLL_PIN pins on the frame (0 before the 5.x designs)",
        [](E, St s, A a) -> long { return frame(s, a[0]).pincount; }},
       {"mapped_count", {F}, I, "present PTEs that map the frame, counted over every page table (an rmap walk)",
-       [](E e, St s, A a) -> long {
-         if (!is_frame(a[0])) return 0;
-         long n = 0;
-         for (unsigned mm = 0; mm < e.sc.processes.size(); ++mm)
-           for (const Pte& p : s.tables[s.mms[mm].table].pte) n += p.present() && p.frame == a[0];
-         return n;
-       }},
+       [](E e, St s, A a) -> long { return is_frame(a[0]) ? derived(e, s).mapped[a[0]] : 0; }},
       {"pinned_count", {F}, I, "GUP references held on the frame (active pins)",
-       [](E e, St s, A a) -> long {
-         long n = 0;
-         for (unsigned i = 0; i < e.sc.pins.size(); ++i) n += s.pins[i].state == kPinActive && s.pins[i].frame == a[0];
-         return n;
-       }},
+       [](E e, St s, A a) -> long { return is_frame(a[0]) ? derived(e, s).pinned[a[0]] : 0; }},
       {"frame_free", {F}, B, "refcount 0: on the free list (no_frame counts as free)",
        [](E, St s, A a) -> long { return frame(s, a[0]).refcount == 0; }},
       {"frame_anon", {F}, B, "PageAnon", [](E, St s, A a) -> long { return (frame(s, a[0]).flags & kFrameAnon) != 0; }},

@@ -20,10 +20,19 @@ enum class Sort : std::uint8_t { Bool, Int, Mm, Vpage, Frame, Pin, Thread, Value
 inline constexpr Sort kFiniteSorts[] = {Sort::Mm, Sort::Vpage, Sort::Frame, Sort::Pin, Sort::Thread, Sort::Value};
 const char* sort_name(Sort s);
 
-// What a function may read besides the state.
+// What a function may read besides the state, and a per-state scratch for derived
+// tables (the rmap counts of every frame, computed in one pass over the page tables).
+// Whoever evaluates functions on a new state bumps `epoch` first.
 struct SigEnv {
   const Scenario& sc;
   bool design_has_anon_exclusive = false;
+  std::uint32_t epoch = 0;
+  struct Derived {
+    std::uint32_t epoch = 0xFFFFFFFFu;
+    std::uint8_t mapped[kMaxFrames + 1] = {};
+    std::uint8_t pinned[kMaxFrames + 1] = {};
+  };
+  mutable Derived derived;
 };
 
 // The elements of a finite sort in a scenario, as SMT-LIB symbols ("mm:parent",

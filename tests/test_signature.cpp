@@ -11,7 +11,7 @@ long ev(const Scenario& sc, const State& s, std::string_view fn, std::vector<lon
   const SigFunction* f = find_function(fn);
   REQUIRE(f);
   REQUIRE(f->args.size() == args.size());
-  return f->eval(SigEnv{sc}, s, args.data());
+  return f->eval(SigEnv{sc, false, 0, {}}, s, args.data());
 }
 long size(const Scenario& sc, Sort s) { return static_cast<long>(sort_elements(sc, s).size()); }
 }  // namespace
@@ -55,7 +55,7 @@ TEST_CASE("signature: every function evaluates on every argument, inside its res
     INFO(f.name);
     std::vector<long> args(f.args.size(), 0);
     for (;;) {
-      long v = f.eval(SigEnv{sc}, sc.initial, args.data());
+      long v = f.eval(SigEnv{sc, false, 0, {}}, sc.initial, args.data());
       if (f.result == Sort::Bool) CHECK((v == 0 || v == 1));
       else if (f.result != Sort::Int) CHECK((v >= 0 && v < size(sc, f.result)));
       std::size_t i = 0;
