@@ -1,4 +1,5 @@
 #include "properties/smt_property.hpp"
+#include "properties/program.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -16,8 +17,6 @@
 namespace cow {
 
 namespace {
-
-enum class K : std::uint8_t { Const, Var, App, And, Or, Not, Implies, Eq, Distinct, Ite, Le, Lt, Ge, Gt, Add, Sub, Mul, Neg, Forall, Exists };
 
 // One node of a compiled formula. Quantifiers carry their bound variables' sorts;
 // variables are de Bruijn indices as Z3 gives them (0: the innermost bound).
@@ -73,17 +72,9 @@ struct SmtProperty::Impl {
   // The formula grounded for this scenario: quantifiers unrolled over the finite sorts,
   // functions of the scenario alone folded into constants, identical sub-terms shared.
   // This is what runs on every explored state.
-  struct GNode {
-    K k{};
-    bool baked = false;  // App with constant arguments, kept in args
-    std::uint16_t nkids = 0;
-    std::uint32_t first = 0;  // into gkids
-    long v = 0;
-    SigEval fn = nullptr;
-    long args[4] = {0, 0, 0, 0};
-  };
-  std::vector<GNode> g;
-  std::vector<int> gkids;
+  Ground ground_;
+  std::vector<GNode>& g = ground_.nodes;
+  std::vector<int>& gkids = ground_.kids;
   std::map<std::tuple<K, long, SigEval, std::vector<int>>, int> gmemo;
   int groot = -1;
   // Per-state memo of function applications (shared sub-terms are computed once).
@@ -91,25 +82,7 @@ struct SmtProperty::Impl {
   mutable std::vector<long> cache;
   mutable std::uint32_t epoch = 0;
 
-  // The grounded formula as a straight-line program with jumps for the short-circuits
-  // of and/or/=>/ite: what check() runs on every state.
-  enum class Op : std::uint8_t { LoadI, Call, CallC, Move, Not, Jz, Jnz, Jmp, Eq, EqI, Lt, Le, Gt, Ge, Add, Sub, Mul, Neg, Distinct };
-  struct Ins {
-    Op op{};
-    std::uint8_t nargs = 0;
-    std::uint8_t regmask = 0;  // Call: bit j set when argument j comes from a register
-    std::uint32_t dst = 0, a = 0, b = 0;
-    long imm = 0;
-    SigEval fn = nullptr;
-    long args[4] = {0, 0, 0, 0};  // Call: constant argument, or register index
-  };
-  std::vector<Ins> prog;
-  // Common sub-expressions: function applications already computed, on every path, to
-  // the point being generated, and the register that holds each (never overwritten).
-  std::map<int, std::uint32_t> avail;
-  std::uint32_t result_reg = 0;
-  std::uint32_t nregs = 0;
-  mutable std::vector<long> regs;
+  Program program;  // what check() runs on every state
 
   Impl(const Scenario& s, bool ae, std::string f) : sc(s), env_{s, ae, 0, {}}, file(std::move(f)) {}
 
@@ -586,218 +559,13 @@ struct SmtProperty::Impl {
   }
 
 
-  std::uint32_t new_reg() { return nregs++; }
-  std::uint32_t emit(Ins i) {
-    prog.push_back(i);
-    return static_cast<std::uint32_t>(prog.size() - 1);
-  }
-  Ins ins(Op op, std::uint32_t dst, std::uint32_t a = 0, std::uint32_t b = 0, long imm = 0) {
-    Ins i;
-    i.op = op;
-    i.dst = dst;
-    i.a = a;
-    i.b = b;
-    i.imm = imm;
-    return i;
-  }
-
-  // Emits code leaving node i's value in register dst. `fresh`: dst belongs to this node
-  // alone (no later code overwrites it), so a function's value may stay there for reuse.
-  void gen(int i, std::uint32_t dst, bool fresh = false) {
-    const GNode& n = g[static_cast<std::size_t>(i)];
-    const int* k = gkids.data() + n.first;
-    auto binary = [&](Op op) {
-      std::uint32_t ra = new_reg(), rb = new_reg();
-      gen(k[0], ra, true);
-      gen(k[1], rb, true);
-      emit(ins(op, dst, ra, rb));
-    };
-    switch (n.k) {
-      case K::Const:
-        emit(ins(Op::LoadI, dst, 0, 0, n.v));
-        return;
-      case K::App: {
-        if (auto it = avail.find(i); it != avail.end()) {
-          emit(ins(Op::Move, dst, it->second));
-          return;
-        }
-        std::uint32_t out = fresh ? dst : new_reg();
-        Ins c = ins(n.baked ? Op::CallC : Op::Call, out);
-        c.fn = n.fn;
-        c.nargs = static_cast<std::uint8_t>(n.nkids);
-        for (unsigned j = 0; j < n.nkids; ++j) {
-          const GNode& arg = g[static_cast<std::size_t>(k[j])];
-          if (arg.k == K::Const) {
-            c.args[j] = arg.v;
-          } else {
-            std::uint32_t r = new_reg();
-            gen(k[j], r, true);
-            c.args[j] = r;
-            c.regmask |= static_cast<std::uint8_t>(1u << j);
-          }
-        }
-        emit(c);
-        avail.emplace(i, out);
-        if (out != dst) emit(ins(Op::Move, dst, out));
-        return;
-      }
-      case K::And:
-      case K::Or: {
-        // Kid j runs only if kids 0..j-1 ran: it may reuse their values; after the
-        // junction only the first kid's are sure to have been computed.
-        std::vector<std::uint32_t> jumps;
-        std::map<int, std::uint32_t> after_first;
-        for (unsigned j = 0; j < n.nkids; ++j) {
-          gen(k[j], dst);
-          if (j == 0) after_first = avail;
-          if (j + 1 < n.nkids) jumps.push_back(emit(ins(n.k == K::And ? Op::Jz : Op::Jnz, dst)));
-        }
-        for (std::uint32_t at : jumps) prog[at].imm = static_cast<long>(prog.size());
-        avail = std::move(after_first);
-        return;
-      }
-      case K::Not:
-        gen(k[0], dst);
-        emit(ins(Op::Not, dst, dst));
-        return;
-      case K::Implies: {
-        gen(k[0], dst);
-        emit(ins(Op::Not, dst, dst));
-        std::uint32_t at = emit(ins(Op::Jnz, dst));
-        std::map<int, std::uint32_t> before = avail;
-        gen(k[1], dst);
-        prog[at].imm = static_cast<long>(prog.size());
-        avail = std::move(before);
-        return;
-      }
-      case K::Ite: {
-        gen(k[0], dst);
-        std::uint32_t to_else = emit(ins(Op::Jz, dst));
-        std::map<int, std::uint32_t> before = avail;
-        gen(k[1], dst);
-        avail = before;
-        std::uint32_t to_end = emit(ins(Op::Jmp, dst));
-        prog[to_else].imm = static_cast<long>(prog.size());
-        gen(k[2], dst);
-        prog[to_end].imm = static_cast<long>(prog.size());
-        avail = std::move(before);
-        return;
-      }
-      case K::Eq: {
-        if (n.nkids == 2 && g[static_cast<std::size_t>(k[1])].k == K::Const) {
-          std::uint32_t ra = new_reg();
-          gen(k[0], ra, true);
-          emit(ins(Op::EqI, dst, ra, 0, g[static_cast<std::size_t>(k[1])].v));
-          return;
-        }
-        if (n.nkids == 2) return binary(Op::Eq);
-        // a = b = c ...: a chain of pairwise comparisons, and-ed
-        std::uint32_t first = new_reg();
-        gen(k[0], first, true);
-        std::vector<std::uint32_t> jumps;
-        for (unsigned j = 1; j < n.nkids; ++j) {
-          std::uint32_t r = new_reg();
-          gen(k[j], r, true);
-          emit(ins(Op::Eq, dst, first, r));
-          if (j + 1 < n.nkids) jumps.push_back(emit(ins(Op::Jz, dst)));
-        }
-        for (std::uint32_t at : jumps) prog[at].imm = static_cast<long>(prog.size());
-        return;
-      }
-      case K::Distinct: {
-        INVARIANT(n.nkids <= 4, "distinct of more than 4 terms");
-        Ins d = ins(Op::Distinct, dst);
-        d.nargs = static_cast<std::uint8_t>(n.nkids);
-        for (unsigned j = 0; j < n.nkids; ++j) {
-          std::uint32_t r = new_reg();
-          gen(k[j], r, true);
-          d.args[j] = r;
-        }
-        emit(d);
-        return;
-      }
-      case K::Lt: return binary(Op::Lt);
-      case K::Le: return binary(Op::Le);
-      case K::Gt: return binary(Op::Gt);
-      case K::Ge: return binary(Op::Ge);
-      case K::Add:
-      case K::Mul:
-      case K::Sub: {
-        Op op = n.k == K::Add ? Op::Add : n.k == K::Mul ? Op::Mul : Op::Sub;
-        gen(k[0], dst);
-        for (unsigned j = 1; j < n.nkids; ++j) {
-          std::uint32_t r = new_reg();
-          gen(k[j], r, true);
-          emit(ins(op, dst, dst, r));
-        }
-        return;
-      }
-      case K::Neg:
-        gen(k[0], dst);
-        emit(ins(Op::Neg, dst, dst));
-        return;
-      case K::Var:
-      case K::Forall:
-      case K::Exists:
-        break;
-    }
-    UNREACHABLE("a quantifier or variable left in a grounded formula");
-  }
-
-  void codegen() {
-    result_reg = new_reg();
-    gen(groot, result_reg);
-    regs.assign(nregs, 0);
-  }
-
-  long run(const State& s) const {
-    long* r = regs.data();
-    const Ins* code = prog.data();
-    const std::size_t n = prog.size();
-    for (std::size_t pc = 0; pc < n; ++pc) {
-      const Ins& i = code[pc];
-      switch (i.op) {
-        case Op::LoadI: r[i.dst] = i.imm; break;
-        case Op::CallC: r[i.dst] = i.fn(env_, s, i.args); break;
-        case Op::Move: r[i.dst] = r[i.a]; break;
-        case Op::Call: {
-          long a[4];
-          for (unsigned j = 0; j < i.nargs; ++j) a[j] = (i.regmask >> j) & 1 ? r[i.args[j]] : i.args[j];
-          r[i.dst] = i.fn(env_, s, a);
-          break;
-        }
-        case Op::Not: r[i.dst] = !r[i.a]; break;
-        case Op::Jz: if (!r[i.dst]) pc = static_cast<std::size_t>(i.imm) - 1; break;
-        case Op::Jnz: if (r[i.dst]) pc = static_cast<std::size_t>(i.imm) - 1; break;
-        case Op::Jmp: pc = static_cast<std::size_t>(i.imm) - 1; break;
-        case Op::Eq: r[i.dst] = r[i.a] == r[i.b]; break;
-        case Op::EqI: r[i.dst] = r[i.a] == i.imm; break;
-        case Op::Lt: r[i.dst] = r[i.a] < r[i.b]; break;
-        case Op::Le: r[i.dst] = r[i.a] <= r[i.b]; break;
-        case Op::Gt: r[i.dst] = r[i.a] > r[i.b]; break;
-        case Op::Ge: r[i.dst] = r[i.a] >= r[i.b]; break;
-        case Op::Add: r[i.dst] = r[i.a] + r[i.b]; break;
-        case Op::Sub: r[i.dst] = r[i.a] - r[i.b]; break;
-        case Op::Mul: r[i.dst] = r[i.a] * r[i.b]; break;
-        case Op::Neg: r[i.dst] = -r[i.a]; break;
-        case Op::Distinct: {
-          long v = 1;
-          for (unsigned j = 0; j < i.nargs; ++j)
-            for (unsigned q = 0; q < j; ++q) v &= r[i.args[j]] != r[i.args[q]];
-          r[i.dst] = v;
-          break;
-        }
-      }
-    }
-    return r[result_reg];
-  }
-
   void ground_formula() {
     std::vector<long> env;
     groot = ground(formula, env);
+    ground_.root = groot;
     stamp.assign(g.size(), 0);
     cache.assign(g.size(), 0);
-    codegen();
+    program = Program::compile(ground_);
   }
 
   z3::expr value_expr(Sort s, long v) {
@@ -841,10 +609,7 @@ SmtProperty::SmtProperty(const std::string& file, const Scenario& sc, bool ae)
   m.root = m.compile(m.formula);
   m.ground_formula();
   if (std::getenv("COWCHECK_DEBUG_GROUND")) {
-    fmt::print(stderr, "{}: {} ground nodes, {} instructions, {} interpreted nodes\n", name_, m.g.size(), m.prog.size(), m.nodes.size());
-    std::map<int, int> ops;
-    for (const auto& i : m.prog) ops[static_cast<int>(i.op)]++;
-    for (auto [o, c] : ops) fmt::print(stderr, "  op{} x{}\n", o, c);
+    fmt::print(stderr, "{}: {} ground nodes, {} instructions, {} interpreted nodes\n", name_, m.g.size(), m.program.size(), m.nodes.size());
   }
 
   // Z3 at load: a property that cannot fail, or cannot hold, is a mistake.
@@ -866,7 +631,7 @@ SmtProperty::~SmtProperty() = default;
 
 std::optional<std::string> SmtProperty::check(const Scenario&, const State& s, bool) const {
   ++impl_->env_.epoch;
-  if (impl_->run(s)) return std::nullopt;
+  if (impl_->program.run(impl_->env_, s)) return std::nullopt;
   Impl::Ctx c{s, {}};
   INVARIANT(!impl_->eval(impl_->root, c, 0), "the grounded and the interpreted property disagree");
   std::vector<std::string> w;
