@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 
+#include "tests/cli_run.hpp"
 #include "model/bounds.hpp"
 #include "model/design.hpp"
 #include "properties/property.hpp"
@@ -20,49 +21,12 @@
 namespace fs = std::filesystem;
 
 namespace {
+using namespace cowtest;
 
 const std::string kSourceDir = COWCHECK_SOURCE_DIR;
-const std::string kBinary = COWCHECK_BINARY;
 
 std::string bad_input(const std::string& name) { return kSourceDir + "/tests/inputs/bad/" + name; }
 std::string odirect_fork() { return kSourceDir + "/scenarios/odirect_fork.toml"; }
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-struct Result {
-  int status = -1;     // exit status, -1 if the process did not exit normally
-  std::string output;  // stdout and stderr
-  std::string command;
-  int raw = 0;         // what std::system returned
-};
-
-// Shows the command and its output with every failed assertion of the enclosing scope.
-#define SHOW(r) INFO("command: " << (r).command << "\nraw status " << (r).raw << ", output:\n" << (r).output)
-
-// Runs `cowcheck ARGS` (ARGS already shell-quoted) with stdout and stderr into a temp file.
-// `prefix` goes before the command in the same shell (e.g. a ulimit).
-Result run_cowcheck(const std::string& args, const std::string& prefix = "") {
-  static int counter = 0;
-  const fs::path out = fs::temp_directory_path() /
-                       ("cowcheck_bad_input_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + ".txt");
-  const std::string cmd = prefix + shell_quote(kBinary) + " " + args + " > " + shell_quote(out.string()) + " 2>&1";
-  const int raw = std::system(cmd.c_str());
-  Result r;
-  if (raw != -1 && WIFEXITED(raw)) r.status = WEXITSTATUS(raw);
-  std::ifstream in(out);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  r.output = ss.str();
-  std::error_code ec;
-  fs::remove(out, ec);
-  r.command = cmd;
-  r.raw = raw;
-  return r;
-}
 
 std::string check_args(const std::string& scenario, const std::string& extra = "") {
   return "check --design brlock " + shell_quote(scenario) + (extra.empty() ? "" : " " + extra);
@@ -101,9 +65,6 @@ int line_containing(const std::string& path, const std::string& needle) {
   return 0;
 }
 
-bool has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
-
-std::string at(const std::string& file, int line) { return file + ":" + std::to_string(line) + ":"; }
 
 // Runs cowcheck on a bad input file and checks exit 2 and "file:LINE:" where LINE is the
 // line of the file containing `marker`.

@@ -1,0 +1,2 @@
+; A comment and nothing else.
+(declare-const x Int)
