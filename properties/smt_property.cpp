@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
+#include <numeric>
 #include <tuple>
 #include <sstream>
 #include <z3++.h>
@@ -76,11 +77,6 @@ struct SmtProperty::Impl {
   std::vector<GNode>& g = ground_.nodes;
   std::vector<int>& gkids = ground_.kids;
   std::map<std::tuple<K, long, SigEval, std::vector<int>>, int> gmemo;
-  int groot = -1;
-  // Per-state memo of function applications (shared sub-terms are computed once).
-  mutable std::vector<std::uint32_t> stamp;
-  mutable std::vector<long> cache;
-  mutable std::uint32_t epoch = 0;
 
   Program program;  // what check() runs on every state
 
@@ -483,88 +479,36 @@ struct SmtProperty::Impl {
       default: unsupported(e);
     }
     std::vector<int> ks = kids();
-    int id = mk(k, 0, nullptr, ks);
-    if (!all_const(ks)) return id;
-    long v = geval(id, sc.initial);  // constant operands: fold
-    return cst(v);
+    if (!all_const(ks)) return mk(k, 0, nullptr, ks);
+    std::vector<long> vals;
+    for (int x : ks) vals.push_back(cval(x));
+    return cst(fold(k, vals));
   }
 
-  long geval(int i, const State& s) const {
-    const GNode& n = g[static_cast<std::size_t>(i)];
-    const int* k = gkids.data() + n.first;
-    switch (n.k) {
-      case K::Const: return n.v;
-      case K::App: {
-        if (stamp[static_cast<std::size_t>(i)] == epoch) return cache[static_cast<std::size_t>(i)];
-        long v;
-        if (n.baked) {
-          v = n.fn(env_, s, n.args);
-        } else {
-          long a[4] = {0, 0, 0, 0};
-          for (unsigned j = 0; j < n.nkids; ++j) a[j] = geval(k[j], s);
-          v = n.fn(env_, s, a);
-        }
-        stamp[static_cast<std::size_t>(i)] = epoch;
-        cache[static_cast<std::size_t>(i)] = v;
-        return v;
-      }
-      case K::And:
-        for (unsigned j = 0; j < n.nkids; ++j)
-          if (!geval(k[j], s)) return 0;
-        return 1;
-      case K::Or:
-        for (unsigned j = 0; j < n.nkids; ++j)
-          if (geval(k[j], s)) return 1;
-        return 0;
-      case K::Not: return !geval(k[0], s);
-      case K::Implies: return !geval(k[0], s) || geval(k[1], s);
-      case K::Eq: {
-        long first = geval(k[0], s);
-        for (unsigned j = 1; j < n.nkids; ++j)
-          if (geval(k[j], s) != first) return 0;
-        return 1;
-      }
+  // The value of an operator applied to constants (folding at compile time).
+  static long fold(K k, const std::vector<long>& v) {
+    switch (k) {
+      case K::Eq: return std::all_of(v.begin(), v.end(), [&](long x) { return x == v[0]; });
       case K::Distinct:
-        for (unsigned j = 0; j < n.nkids; ++j)
-          for (unsigned q = 0; q < j; ++q)
-            if (geval(k[j], s) == geval(k[q], s)) return 0;
+        for (std::size_t j = 0; j < v.size(); ++j)
+          for (std::size_t q = 0; q < j; ++q)
+            if (v[j] == v[q]) return 0;
         return 1;
-      case K::Ite: return geval(k[0], s) ? geval(k[1], s) : geval(k[2], s);
-      case K::Le: return geval(k[0], s) <= geval(k[1], s);
-      case K::Lt: return geval(k[0], s) < geval(k[1], s);
-      case K::Ge: return geval(k[0], s) >= geval(k[1], s);
-      case K::Gt: return geval(k[0], s) > geval(k[1], s);
-      case K::Add: {
-        long sum = 0;
-        for (unsigned j = 0; j < n.nkids; ++j) sum += geval(k[j], s);
-        return sum;
-      }
-      case K::Sub: {
-        long r = geval(k[0], s);
-        for (unsigned j = 1; j < n.nkids; ++j) r -= geval(k[j], s);
-        return r;
-      }
-      case K::Mul: {
-        long r = 1;
-        for (unsigned j = 0; j < n.nkids; ++j) r *= geval(k[j], s);
-        return r;
-      }
-      case K::Neg: return -geval(k[0], s);
-      case K::Var:
-      case K::Forall:
-      case K::Exists:
-        break;
+      case K::Le: return v[0] <= v[1];
+      case K::Lt: return v[0] < v[1];
+      case K::Ge: return v[0] >= v[1];
+      case K::Gt: return v[0] > v[1];
+      case K::Add: return std::accumulate(v.begin(), v.end(), 0L);
+      case K::Sub: return std::accumulate(v.begin() + 1, v.end(), v[0], std::minus<long>());
+      case K::Mul: return std::accumulate(v.begin(), v.end(), 1L, std::multiplies<long>());
+      case K::Neg: return -v[0];
+      default: UNREACHABLE("not a foldable operator");
     }
-    UNREACHABLE("a quantifier or variable left in a grounded formula");
   }
-
 
   void ground_formula() {
     std::vector<long> env;
-    groot = ground(formula, env);
-    ground_.root = groot;
-    stamp.assign(g.size(), 0);
-    cache.assign(g.size(), 0);
+    ground_.root = ground(formula, env);
     program = Program::compile(ground_);
   }
 
