@@ -50,14 +50,14 @@ class Explorer {
   Explorer(const Scenario& sc, const Design& d, ExploreOptions opt)
       : sc_(sc), design_(d), opt_(std::move(opt)) {}
   ExploreResult run();
-  const StateStore<>& store() const { return store_; }
+  const StateStore& store() const { return store_; }
 
  private:
   bool is_final(const State& s) const;
   const Scenario& sc_;
   const Design& design_;
   ExploreOptions opt_;
-  StateStore<> store_;
+  StateStore store_;
 };
 
 std::uint64_t peak_rss_kb();

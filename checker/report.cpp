@@ -23,8 +23,11 @@ CompletionText completion_text(Completion c) {
 
 std::string stats_line(const ExploreResult& r) {
   double rate = r.seconds > 0 ? static_cast<double>(r.states) / r.seconds : 0;
-  return fmt::format("{} states, {} transitions, depth {}, {:.2f} s, {:.0f} states/s, peak RSS {} MiB", r.states,
-                     r.transitions, r.depth, r.seconds, rate, r.peak_rss_kb / 1024);
+  return fmt::format("{} states, {} transitions, depth {}, {:.2f} s, {:.0f} states/s, {:.0f} bytes/state stored, "
+                     "peak RSS {} MiB",
+                     r.states, r.transitions, r.depth, r.seconds, rate,
+                     r.states ? static_cast<double>(r.store_bytes) / static_cast<double>(r.states) : 0.0,
+                     r.peak_rss_kb / 1024);
 }
 }  // namespace
 
@@ -120,6 +123,7 @@ nlohmann::json json_report(const CheckRun& run) {
             {"deadlocks", r.deadlocks},
             {"seconds", r.seconds},
             {"states_per_second", rate},
+            {"store_bytes", r.store_bytes},
             {"peak_rss_kb", r.peak_rss_kb}}},
           {"properties", props}};
 }

@@ -1,7 +1,16 @@
 // The visited set: insert-only, maps each state to a dense id (BFS order), with the
 // parent id of each state kept beside it for counterexamples (Storm's StateStorage).
+//
+// States are stored collapsed (SPIN's COLLAPSE, Holzmann 1997): a State is cut into three
+// chunks (frames; page tables and mms; threads, pins and global locks), each chunk is
+// interned in a table of its own distinct values, and a state is the triple of chunk ids.
+// Distinct chunks are far fewer than distinct states, so a state costs its triple, its
+// parent and its hash slot. Lossless: state(id) rebuilds the exact State.
 #pragma once
+#include <array>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "model/state.hpp"
@@ -11,50 +20,116 @@ namespace cow {
 using StateId = std::uint32_t;
 inline constexpr StateId kNoState = 0xFFFFFFFFu;
 
-template <class Hash = std::uint64_t (*)(const State&)>
-class StateStore {
- public:
-  explicit StateStore(Hash hash = &hash_state) : hash_(hash) { slots_.assign(1u << 16, kNoState); }
+using ByteHash = std::uint64_t (*)(const void*, std::size_t);
 
-  // Returns the id of `s` and whether it was new.
-  std::pair<StateId, bool> insert(const State& s, StateId parent) {
-    if ((states_.size() + 1) * 4 > slots_.size() * 3) grow();
+namespace detail {
+
+// An insert-only set of fixed-size byte strings, each with a dense id.
+template <std::size_t N>
+class Interner {
+ public:
+  explicit Interner(ByteHash h) : hash_(h) { slots_.assign(1u << 10, kNoState); }
+  std::uint32_t intern(const unsigned char* item) {
+    if ((items_.size() / N + 1) * 4 > slots_.size() * 3) grow();
     std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = hash_(s) & mask;; i = (i + 1) & mask) {
-      StateId id = slots_[i];
+    for (std::size_t i = hash_(item, N) & mask;; i = (i + 1) & mask) {
+      std::uint32_t id = slots_[i];
       if (id == kNoState) {
-        id = static_cast<StateId>(states_.size());
+        id = static_cast<std::uint32_t>(items_.size() / N);
         slots_[i] = id;
-        states_.push_back(s);
-        parents_.push_back(parent);
-        return {id, true};
+        items_.insert(items_.end(), item, item + N);
+        return id;
       }
-      if (states_[id] == s) return {id, false};
+      if (std::memcmp(items_.data() + std::size_t{id} * N, item, N) == 0) return id;
     }
   }
-
-  const State& state(StateId id) const { return states_[id]; }
-  StateId parent(StateId id) const { return parents_[id]; }
-  std::size_t size() const { return states_.size(); }
-  std::size_t bytes() const {
-    return states_.capacity() * sizeof(State) + parents_.capacity() * sizeof(StateId) +
-           slots_.capacity() * sizeof(StateId);
-  }
+  const unsigned char* get(std::uint32_t id) const { return items_.data() + std::size_t{id} * N; }
+  std::size_t size() const { return items_.size() / N; }
+  std::size_t bytes() const { return items_.capacity() + slots_.capacity() * sizeof(std::uint32_t); }
 
  private:
   void grow() {
+    std::vector<std::uint32_t> bigger(slots_.size() * 2, kNoState);
+    std::size_t mask = bigger.size() - 1;
+    for (std::uint32_t id = 0; id < size(); ++id) {
+      std::size_t i = hash_(get(id), N) & mask;
+      while (bigger[i] != kNoState) i = (i + 1) & mask;
+      bigger[i] = id;
+    }
+    slots_.swap(bigger);
+  }
+  ByteHash hash_;
+  std::vector<unsigned char> items_;
+  std::vector<std::uint32_t> slots_;
+};
+
+}  // namespace detail
+
+class StateStore {
+ public:
+  // Where State is cut (byte offsets): frames | tables, mms | threads, pins, brlock.
+  static constexpr std::size_t kCut1 = offsetof(State, tables);
+  static constexpr std::size_t kCut2 = offsetof(State, threads);
+  static constexpr std::size_t kEnd = sizeof(State);
+
+  explicit StateStore(ByteHash hash = &hash_bytes) : hash_(hash), c0_(hash), c1_(hash), c2_(hash) {
+    slots_.assign(1u << 16, kNoState);
+  }
+
+  // Returns the id of `s` and whether it was new.
+  std::pair<StateId, bool> insert(const State& s, StateId parent) {
+    const auto* b = reinterpret_cast<const unsigned char*>(&s);
+    Key k{c0_.intern(b), c1_.intern(b + kCut1), c2_.intern(b + kCut2)};
+    if ((keys_.size() + 1) * 4 > slots_.size() * 3) grow();
+    std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash_(k.data(), sizeof(Key)) & mask;; i = (i + 1) & mask) {
+      StateId id = slots_[i];
+      if (id == kNoState) {
+        id = static_cast<StateId>(keys_.size());
+        slots_[i] = id;
+        keys_.push_back(k);
+        parents_.push_back(parent);
+        return {id, true};
+      }
+      if (keys_[id] == k) return {id, false};
+    }
+  }
+
+  State state(StateId id) const {
+    State s;
+    auto* b = reinterpret_cast<unsigned char*>(&s);
+    const Key& k = keys_[id];
+    std::memcpy(b, c0_.get(k[0]), kCut1);
+    std::memcpy(b + kCut1, c1_.get(k[1]), kCut2 - kCut1);
+    std::memcpy(b + kCut2, c2_.get(k[2]), kEnd - kCut2);
+    return s;
+  }
+  StateId parent(StateId id) const { return parents_[id]; }
+  std::size_t size() const { return keys_.size(); }
+  std::size_t bytes() const {
+    return keys_.capacity() * sizeof(Key) + parents_.capacity() * sizeof(StateId) +
+           slots_.capacity() * sizeof(StateId) + c0_.bytes() + c1_.bytes() + c2_.bytes();
+  }
+  std::array<std::size_t, 3> chunk_counts() const { return {c0_.size(), c1_.size(), c2_.size()}; }
+
+ private:
+  using Key = std::array<std::uint32_t, 3>;
+  void grow() {
     std::vector<StateId> bigger(slots_.size() * 2, kNoState);
     std::size_t mask = bigger.size() - 1;
-    for (StateId id = 0; id < states_.size(); ++id) {
-      std::size_t i = hash_(states_[id]) & mask;
+    for (StateId id = 0; id < keys_.size(); ++id) {
+      std::size_t i = hash_(keys_[id].data(), sizeof(Key)) & mask;
       while (bigger[i] != kNoState) i = (i + 1) & mask;
       bigger[i] = id;
     }
     slots_.swap(bigger);
   }
 
-  Hash hash_;
-  std::vector<State> states_;
+  ByteHash hash_;
+  detail::Interner<kCut1> c0_;
+  detail::Interner<kCut2 - kCut1> c1_;
+  detail::Interner<kEnd - kCut2> c2_;
+  std::vector<Key> keys_;
   std::vector<StateId> parents_;
   std::vector<StateId> slots_;
 };

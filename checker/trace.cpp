@@ -8,7 +8,7 @@
 
 namespace cow {
 
-Trace rebuild_trace(const Scenario& sc, const Design& d, const StateStore<>& store, StateId target) {
+Trace rebuild_trace(const Scenario& sc, const Design& d, const StateStore& store, StateId target) {
   std::vector<StateId> path;
   for (StateId id = target; id != kNoState; id = store.parent(id)) path.push_back(id);
   std::reverse(path.begin(), path.end());

@@ -21,7 +21,7 @@ struct Trace {
   State last;
 };
 
-Trace rebuild_trace(const Scenario& sc, const Design& d, const StateStore<>& store, StateId target);
+Trace rebuild_trace(const Scenario& sc, const Design& d, const StateStore& store, StateId target);
 
 // What changed from a to b, one line per field, e.g. "parent pte[0]: rw frame#0 -> ro frame#0".
 std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, const State& a, const State& b);

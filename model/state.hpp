@@ -5,6 +5,7 @@
 // the Scenario, not here.
 #pragma once
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
 
@@ -129,5 +130,6 @@ static_assert(std::has_unique_object_representations_v<State>,
 static_assert(sizeof(State) <= 320, "State size budget");
 
 std::uint64_t hash_state(const State& s);
+std::uint64_t hash_bytes(const void* p, std::size_t n);
 
 }  // namespace cow

@@ -9,7 +9,7 @@
 using namespace cow;
 
 TEST_CASE("the visited set keeps distinct states apart under a colliding hash", "[explorer][store]") {
-  StateStore<std::uint64_t (*)(const State&)> store([](const State&) -> std::uint64_t { return 3; });
+  StateStore store([](const void*, std::size_t) -> std::uint64_t { return 3; });
   for (unsigned i = 0; i < 300; ++i) {
     State s{};
     s.frames[i % kMaxFrames].refcount = static_cast<u16>(i);
@@ -23,6 +23,7 @@ TEST_CASE("the visited set keeps distinct states apart under a colliding hash", 
   CHECK_FALSE(fresh);
   CHECK(id == 5);
   CHECK(store.size() == 300);
+  for (unsigned i = 0; i < 300; ++i) CHECK(store.state(i).frames[i % kMaxFrames].refcount == i);
 }
 
 TEST_CASE("no-deadlock: a device left waiting for a dropped pin is reported", "[explorer][deadlock]") {
