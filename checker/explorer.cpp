@@ -1,7 +1,10 @@
 #include "checker/explorer.hpp"
 
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "model/paths.hpp"
 
@@ -11,6 +14,13 @@ std::uint64_t peak_rss_kb() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   return static_cast<std::uint64_t>(ru.ru_maxrss);
+}
+
+std::uint64_t current_rss_kb() {
+  std::ifstream statm("/proc/self/statm");
+  std::uint64_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE)) / 1024;
 }
 
 bool Explorer::is_final(const State& s) const {
@@ -43,6 +53,7 @@ ExploreResult Explorer::run() {
   store_.insert(sc_.initial, kNoState);
   check(0);
   Expansion ex;
+  double last_progress = 0;
   StateId level_end = 1;  // ids [level_start, level_end) form the current BFS level
   unsigned depth = 0;
   for (StateId id = 0; id < store_.size(); ++id) {
@@ -56,6 +67,13 @@ ExploreResult Explorer::run() {
     }
     if ((id & 0xFFF) == 0) {
       double secs = std::chrono::duration<double>(clock::now() - t0).count();
+      if (opt_.progress && secs >= 2.0 && secs - last_progress >= 1.0) {
+        last_progress = secs;
+        std::fprintf(stderr, "\r%12zu states  %9.0f states/s  depth %u  queue %zu  RSS %llu MiB  %.0f s   ",
+                     store_.size(), static_cast<double>(store_.size()) / secs, depth,
+                     store_.size() - id, static_cast<unsigned long long>(current_rss_kb() / 1024), secs);
+        std::fflush(stderr);
+      }
       if (opt_.time_limit > 0 && secs > opt_.time_limit) {
         r.completion = Completion::LimitHit;
         r.limit = "--time-limit";
@@ -95,6 +113,7 @@ ExploreResult Explorer::run() {
       break;
     }
   }
+  if (opt_.progress && last_progress > 0) std::fprintf(stderr, "\r%100s\r", "");
   r.states = store_.size();
   r.depth = depth;
   r.seconds = std::chrono::duration<double>(clock::now() - t0).count();

@@ -17,6 +17,7 @@ struct ExploreOptions {
   std::uint64_t max_states = 0;   // 0: no limit
   double time_limit = 0;          // seconds, 0: no limit
   std::uint64_t max_memory_mb = 0;  // 0: no limit
+  bool progress = false;            // a status line on stderr for runs longer than 2 s
 };
 
 struct PropertyOutcome {
@@ -61,5 +62,6 @@ class Explorer {
 };
 
 std::uint64_t peak_rss_kb();
+std::uint64_t current_rss_kb();
 
 }  // namespace cow

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
+#include <unistd.h>
 
 #include "checker/compare.hpp"
 #include "checker/report.hpp"
@@ -44,7 +45,7 @@ struct CheckArgs {
   unsigned threads = 0;
   unsigned long long max_states = 0, max_memory = 0;
   double time_limit = 0;
-  bool full = false, all_traces = false;
+  bool full = false, all_traces = false, quiet = false;
 };
 
 int do_check(const CheckArgs& a) {
@@ -58,6 +59,7 @@ int do_check(const CheckArgs& a) {
   req.explore.max_states = a.max_states;
   req.explore.time_limit = a.time_limit;
   req.explore.max_memory_mb = a.max_memory;
+  req.explore.progress = !a.quiet && isatty(STDERR_FILENO);
   if (a.format != "text" && a.format != "json") throw InputError("--format must be text or json, got '" + a.format + "'");
   if (a.threads > 1)
     std::cerr << "cowcheck: note: parallel exploration is not implemented yet; exploring on one thread\n";
@@ -135,6 +137,7 @@ int main(int argc, char** argv) {
   check->add_option("--max-memory", ca.max_memory, "stop (incomplete, exit 3) above N MiB of RSS");
   check->add_flag("--full", ca.full, "explore the whole state space even after every property failed");
   check->add_flag("--all-traces", ca.all_traces, "print a counterexample for every violated property");
+  check->add_flag("--quiet", ca.quiet, "no progress line on stderr (it is shown only on a terminal)");
 
   CompareOptions co;
   std::vector<std::string> cparams;
