@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <thread>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -68,6 +69,7 @@ std::string run_compare(const CompareOptions& opt) {
       req.design = d;
       req.params = params;
       req.explore.full = true;
+      req.explore.threads = std::max(1u, std::thread::hardware_concurrency());
       req.explore.time_limit = opt.time_limit;
       req.explore.max_states = opt.max_states;
       CheckRun run = run_check(req);

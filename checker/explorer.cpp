@@ -1,6 +1,8 @@
 #include "checker/explorer.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 #include <cstdio>
 #include <fstream>
 #include <sys/resource.h>
@@ -29,89 +31,160 @@ bool Explorer::is_final(const State& s) const {
   return true;
 }
 
+namespace {
+
+// Runs f(i, worker) for i in [lo, hi) on `threads` workers, each a contiguous slice.
+template <class F>
+void parallel_for(std::size_t lo, std::size_t hi, unsigned threads, F&& f) {
+  const std::size_t n = hi - lo;
+  if (threads <= 1 || n < 64) {
+    for (std::size_t i = lo; i < hi; ++i) f(i, 0u);
+    return;
+  }
+  std::vector<std::jthread> pool;
+  const std::size_t per = (n + threads - 1) / threads;
+  for (unsigned w = 1; w < threads; ++w) {
+    std::size_t a = lo + w * per, z = std::min(hi, a + per);
+    if (a < z)
+      pool.emplace_back([&f, a, z, w] {
+        for (std::size_t i = a; i < z; ++i) f(i, w);
+      });
+  }
+  for (std::size_t i = lo; i < std::min(hi, lo + per); ++i) f(i, 0u);
+}
+
+}  // namespace
+
+// Breadth-first, a block of states at a time: the block's successors are computed in
+// parallel, inserted into the store in state order by one thread (so ids, counts and
+// parents are those of the sequential search whatever the number of threads), and the
+// new states' properties are checked in parallel, the first violation of each property
+// being the lowest id. Stop conditions are checked between blocks and, for the limits
+// and out-of-frames, between states of the insertion phase.
 ExploreResult Explorer::run() {
   using clock = std::chrono::steady_clock;
   auto t0 = clock::now();
+  const unsigned threads = std::max(1u, opt_.threads);
   ExploreResult r;
   for (const Property* p : opt_.properties) r.outcomes.push_back(PropertyOutcome{p, false, kNoState, {}, {}});
   std::size_t open = r.outcomes.size();  // properties not yet violated
 
-  auto check = [&](StateId id) {
-    const State& s = store_.state(id);
-    bool final = is_final(s);
-    for (PropertyOutcome& o : r.outcomes) {
-      if (o.violated || o.property->is_deadlock()) continue;
-      if (auto why = o.property->check(sc_, s, final)) {
-        o.violated = true;
-        o.state = id;
-        o.detail = std::move(*why);
-        --open;
+  // Checks the properties on states [lo, hi) (new, consecutive ids) and records, for
+  // each property not yet violated, its lowest violating id.
+  struct Hit {
+    StateId id = kNoState;
+    std::string why;
+  };
+  auto check_new = [&](StateId lo, StateId hi) {
+    const std::size_t np = r.outcomes.size();
+    std::vector<std::vector<Hit>> hits(threads, std::vector<Hit>(np));
+    parallel_for(lo, hi, threads, [&](std::size_t id, unsigned w) {
+      const State s = store_.state(static_cast<StateId>(id));
+      const bool final = is_final(s);
+      for (std::size_t k = 0; k < np; ++k) {
+        const PropertyOutcome& o = r.outcomes[k];
+        if (o.violated || o.property->is_deadlock() || hits[w][k].id != kNoState) continue;
+        if (auto why = o.property->check(sc_, s, final)) hits[w][k] = {static_cast<StateId>(id), std::move(*why)};
       }
+    });
+    for (std::size_t k = 0; k < np; ++k) {
+      PropertyOutcome& o = r.outcomes[k];
+      if (o.violated) continue;
+      for (unsigned w = 0; w < threads; ++w)  // workers hold consecutive slices: the first hit is the lowest
+        if (hits[w][k].id != kNoState) {
+          o.violated = true;
+          o.state = hits[w][k].id;
+          o.detail = std::move(hits[w][k].why);
+          --open;
+          break;
+        }
     }
   };
 
   store_.insert(sc_.initial, kNoState);
-  check(0);
-  Expansion ex;
+  check_new(0, 1);
+  constexpr std::size_t kBlock = 8192;
+  std::vector<Expansion> exps(kBlock);
+  std::vector<char> finals(kBlock);
   double last_progress = 0;
-  StateId level_end = 1;  // ids [level_start, level_end) form the current BFS level
+  StateId level_end = 1;  // the first id of the next BFS level
   unsigned depth = 0;
-  for (StateId id = 0; id < store_.size(); ++id) {
-    if (id == level_end) {
-      ++depth;
-      level_end = static_cast<StateId>(store_.size());
-    }
+  bool stop = false;
+  for (StateId next = 0; next < store_.size() && !stop;) {
     if (open == 0 && !r.outcomes.empty() && !opt_.full) {
       r.completion = Completion::StoppedAllViolated;
       break;
     }
-    if ((id & 0xFFF) == 0) {
-      double secs = std::chrono::duration<double>(clock::now() - t0).count();
-      if (opt_.progress && secs >= 2.0 && secs - last_progress >= 1.0) {
-        last_progress = secs;
-        std::fprintf(stderr, "\r%12zu states  %9.0f states/s  depth %u  queue %zu  RSS %llu MiB  %.0f s   ",
-                     store_.size(), static_cast<double>(store_.size()) / secs, depth,
-                     store_.size() - id, static_cast<unsigned long long>(current_rss_kb() / 1024), secs);
-        std::fflush(stderr);
-      }
-      if (opt_.time_limit > 0 && secs > opt_.time_limit) {
-        r.completion = Completion::LimitHit;
-        r.limit = "--time-limit";
-        break;
-      }
-      if (opt_.max_memory_mb > 0 && peak_rss_kb() / 1024 > opt_.max_memory_mb) {
-        r.completion = Completion::LimitHit;
-        r.limit = "--max-memory";
-        break;
-      }
-    }
-    const State s = store_.state(id);  // a copy: inserting may move the store
-    successors(sc_, design_, s, ex);
-    if (ex.out_of_frames) {
-      r.completion = Completion::OutOfFrames;
-      r.out_of_frames_at = id;
-      break;
-    }
-    if (ex.succ.empty() && !is_final(s)) {
-      ++r.deadlocks;
-      for (PropertyOutcome& o : r.outcomes)
-        if (o.property->is_deadlock() && !o.violated) {
-          o.violated = true;
-          o.state = id;
-          o.detail = "no step is enabled and some thread has not finished";
-          --open;
-        }
-    }
-    for (const Successor& su : ex.succ) {
-      ++r.transitions;
-      auto [nid, fresh] = store_.insert(su.next, id);
-      if (fresh) check(nid);
-    }
-    if (opt_.max_states && store_.size() >= opt_.max_states && id + 1 < store_.size()) {
+    double secs = std::chrono::duration<double>(clock::now() - t0).count();
+    if (opt_.time_limit > 0 && secs > opt_.time_limit) {
       r.completion = Completion::LimitHit;
-      r.limit = "--max-states";
+      r.limit = "--time-limit";
       break;
     }
+    if (opt_.max_memory_mb > 0 && current_rss_kb() / 1024 > opt_.max_memory_mb) {
+      r.completion = Completion::LimitHit;
+      r.limit = "--max-memory";
+      break;
+    }
+    if (opt_.progress && secs >= 2.0 && secs - last_progress >= 1.0) {
+      last_progress = secs;
+      std::fprintf(stderr, "\r%12zu states  %9.0f states/s  depth %u  queue %zu  RSS %llu MiB  %.0f s   ",
+                   store_.size(), static_cast<double>(store_.size()) / secs, depth, store_.size() - next,
+                   static_cast<unsigned long long>(current_rss_kb() / 1024), secs);
+      std::fflush(stderr);
+    }
+
+    // 1. Successors of the block, in parallel (the store is only read).
+    const StateId end = static_cast<StateId>(std::min<std::size_t>(next + kBlock, store_.size()));
+    parallel_for(next, end, threads, [&](std::size_t id, unsigned) {
+      const State s = store_.state(static_cast<StateId>(id));
+      Expansion& ex = exps[id - next];
+      ex.out_of_frames = false;
+      successors(sc_, design_, s, ex);
+      finals[id - next] = is_final(s);
+    });
+
+    // 2. Insertion, in state order, by this thread.
+    const StateId first_new = static_cast<StateId>(store_.size());
+    StateId id = next;
+    for (; id < end; ++id) {
+      if (id == level_end) {
+        ++depth;
+        level_end = static_cast<StateId>(store_.size());
+      }
+      const Expansion& ex = exps[id - next];
+      if (ex.out_of_frames) {
+        r.completion = Completion::OutOfFrames;
+        r.out_of_frames_at = id;
+        stop = true;
+        break;
+      }
+      if (ex.succ.empty() && !finals[id - next]) {
+        ++r.deadlocks;
+        for (PropertyOutcome& o : r.outcomes)
+          if (o.property->is_deadlock() && !o.violated) {
+            o.violated = true;
+            o.state = id;
+            o.detail = "no step is enabled and some thread has not finished";
+            --open;
+          }
+      }
+      for (const Successor& su : ex.succ) {
+        ++r.transitions;
+        store_.insert(su.next, id);
+      }
+      if (opt_.max_states && store_.size() >= opt_.max_states && id + 1 < store_.size()) {
+        r.completion = Completion::LimitHit;
+        r.limit = "--max-states";
+        stop = true;
+        ++id;
+        break;
+      }
+    }
+
+    // 3. Properties of the new states, in parallel.
+    check_new(first_new, static_cast<StateId>(store_.size()));
+    next = id;
   }
   if (opt_.progress && last_progress > 0) std::fprintf(stderr, "\r%100s\r", "");
   r.states = store_.size();

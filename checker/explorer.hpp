@@ -18,6 +18,7 @@ struct ExploreOptions {
   double time_limit = 0;          // seconds, 0: no limit
   std::uint64_t max_memory_mb = 0;  // 0: no limit
   bool progress = false;            // a status line on stderr for runs longer than 2 s
+  unsigned threads = 1;             // workers; results do not depend on it
 };
 
 struct PropertyOutcome {

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
+#include <thread>
 #include <unistd.h>
 
 #include "checker/compare.hpp"
@@ -61,8 +62,7 @@ int do_check(const CheckArgs& a) {
   req.explore.max_memory_mb = a.max_memory;
   req.explore.progress = !a.quiet && isatty(STDERR_FILENO);
   if (a.format != "text" && a.format != "json") throw InputError("--format must be text or json, got '" + a.format + "'");
-  if (a.threads > 1)
-    std::cerr << "cowcheck: note: parallel exploration is not implemented yet; exploring on one thread\n";
+  req.explore.threads = a.threads ? a.threads : std::max(1u, std::thread::hardware_concurrency());
   // Stage 2: load, explore, rebuild the counterexamples.
   CheckRun run = run_check(req);
   // Stage 3: print.
@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
   check->add_option("--property", ca.properties, "property to check (default: the scenario's)")->take_all();
   check->add_option("--format", ca.format, "text or json");
   check->add_option("--trace-out", ca.trace_out, "write the counterexamples as JSON to FILE");
-  check->add_option("--threads", ca.threads, "worker threads");
+  check->add_option("--threads", ca.threads, "worker threads (default: every core; results do not depend on it)");
   check->add_option("--max-states", ca.max_states, "stop (incomplete, exit 3) after N states");
   check->add_option("--time-limit", ca.time_limit, "stop (incomplete, exit 3) after S seconds");
   check->add_option("--max-memory", ca.max_memory, "stop (incomplete, exit 3) above N MiB of RSS");

@@ -18,7 +18,6 @@ class ProgramCompiler {
     emit(Program::Ins{Program::Op::Ret, 0, 0, 0, 0, 0, 1, 0, nullptr, {}});
     bind(fail);
     emit(Program::Ins{Program::Op::Ret, 0, 0, 0, 0, 0, 0, 0, nullptr, {}});
-    p_.regs_.assign(p_.nregs_, 0);
     return std::move(p_);
   }
 
@@ -293,7 +292,10 @@ Program Program::compile(const Ground& g) { return ProgramCompiler(g).compile();
 // Labels as values are a GNU extension (GCC and Clang both have it).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"
-bool Program::run(const SigEnv& env, const State& s) const {
+bool Program::run(const SigEnv& base, const State& s) const {
+  thread_local std::vector<long> registers;
+  if (registers.size() < nregs_) registers.resize(nregs_);
+  const SigEnv env{base.sc, base.design_has_anon_exclusive, 0, {}};  // derived tables: fresh for s
   // Direct-threaded dispatch (GCC's labels as values): one indirect jump per
   // instruction, to a table indexed by the opcode.
   static const void* const labels[] = {
@@ -305,7 +307,7 @@ bool Program::run(const SigEnv& env, const State& s) const {
       &&Jmp, &&Ret,
   };
   static_assert(sizeof(labels) / sizeof(labels[0]) == static_cast<std::size_t>(Op::Ret) + 1);
-  long* r = regs_.data();
+  long* r = registers.data();
   const Ins* code = code_.data();
   const Ins* i = code;
 #define NEXT goto* labels[static_cast<std::size_t>((++i)->op)]

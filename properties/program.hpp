@@ -12,7 +12,8 @@ namespace cow {
 class Program {
  public:
   static Program compile(const Ground& g);
-  // True when the property holds in s. env.epoch must be fresh for s.
+  // True when the property holds in s. Safe to call from several threads at once: the
+  // registers and the per-state derived tables are the calling thread's own.
   bool run(const SigEnv& env, const State& s) const;
   std::size_t size() const { return code_.size(); }
 
@@ -40,7 +41,6 @@ class Program {
   friend class ProgramCompiler;
   std::vector<Ins> code_;
   std::uint32_t nregs_ = 0;
-  mutable std::vector<long> regs_;
 };
 
 }  // namespace cow

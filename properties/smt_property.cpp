@@ -211,6 +211,7 @@ struct SmtProperty::Impl {
   // The compiled evaluator.
   struct Ctx {
     const State& s;
+    const SigEnv& sig;
     long env[kMaxBound];
   };
 
@@ -238,7 +239,7 @@ struct SmtProperty::Impl {
       case K::App: {
         long a[4] = {0, 0, 0, 0};
         for (std::size_t j = 0; j < k.size(); ++j) a[j] = eval(k[j], c, depth);
-        return n.fn->eval(env_, c.s, a);
+        return n.fn->eval(c.sig, c.s, a);
       }
       case K::And:
         for (int x : k)
@@ -574,9 +575,11 @@ SmtProperty::SmtProperty(const std::string& file, const Scenario& sc, bool ae)
 SmtProperty::~SmtProperty() = default;
 
 std::optional<std::string> SmtProperty::check(const Scenario&, const State& s, bool) const {
-  ++impl_->env_.epoch;
   if (impl_->program.run(impl_->env_, s)) return std::nullopt;
-  Impl::Ctx c{s, {}};
+  // A violation (rare): the witness, from the formula as written; its derived tables are
+  // this call's own, so concurrent checks stay independent.
+  SigEnv env{impl_->sc, impl_->env_.design_has_anon_exclusive, 0, {}};
+  Impl::Ctx c{s, env, {}};
   INVARIANT(!impl_->eval(impl_->root, c, 0), "the grounded and the interpreted property disagree");
   std::vector<std::string> w;
   impl_->witness(impl_->root, c, 0, w);

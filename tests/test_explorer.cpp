@@ -5,6 +5,7 @@
 #include "checker/store.hpp"
 #include "model/paths.hpp"
 #include "model/scenario_load.hpp"
+#include <filesystem>
 
 using namespace cow;
 
@@ -86,4 +87,58 @@ TEST_CASE("a COW with every frame in use is reported as out of frames, not explo
   successors(sc, d, s, ex);
   CHECK(ex.out_of_frames);
   for (const Successor& su : ex.succ) CHECK(su.tid != w);
+}
+
+// The parallel search must be the sequential one: same states, transitions, depth,
+// verdicts, first violating states and counterexamples, whatever the number of threads.
+TEST_CASE("the parallel search agrees with one thread on every scenario and design", "[explorer][parallel]") {
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(COWCHECK_SOURCE_DIR) + "/scenarios"))
+    if (e.path().extension() == ".toml") files.push_back(e.path().string());
+  REQUIRE(files.size() >= 2);
+  for (const std::string& file : files)
+    for (const Design* d : all_designs())
+      for (bool full : {false, true}) {
+        auto run = [&](unsigned threads) {
+          CheckRequest req;
+          req.scenario_file = file;
+          req.design = std::string(d->name());
+          req.explore.full = full;
+          req.explore.threads = threads;
+          return run_check(req);
+        };
+        CheckRun one = run(1);
+        for (unsigned threads : {2u, 3u}) {
+          INFO(file << " " << d->name() << (full ? " --full" : "") << " threads=" << threads);
+          CheckRun many = run(threads);
+          CHECK(many.result.states == one.result.states);
+          CHECK(many.result.transitions == one.result.transitions);
+          CHECK(many.result.depth == one.result.depth);
+          CHECK(many.result.deadlocks == one.result.deadlocks);
+          CHECK(many.result.completion == one.result.completion);
+          REQUIRE(many.result.outcomes.size() == one.result.outcomes.size());
+          for (std::size_t k = 0; k < one.result.outcomes.size(); ++k) {
+            CHECK(many.result.outcomes[k].violated == one.result.outcomes[k].violated);
+            CHECK(many.result.outcomes[k].state == one.result.outcomes[k].state);
+            CHECK(many.traces[k].steps.size() == one.traces[k].steps.size());
+          }
+        }
+      }
+}
+
+TEST_CASE("the parallel search agrees with one thread on ODF(3), many blocks", "[explorer][parallel]") {
+  auto run = [](unsigned threads) {
+    CheckRequest req;
+    req.scenario_file = std::string(COWCHECK_SOURCE_DIR) + "/scenarios/odirect_fork.toml";
+    req.design = "v2.6.27";
+    req.params = {{"K", 3}};
+    req.explore.full = true;
+    req.explore.threads = threads;
+    return run_check(req);
+  };
+  CheckRun one = run(1), two = run(2);
+  CHECK(one.result.states == 243186);
+  CHECK(two.result.states == one.result.states);
+  CHECK(two.result.transitions == one.result.transitions);
+  for (std::size_t k = 0; k < one.result.outcomes.size(); ++k) CHECK(two.result.outcomes[k].state == one.result.outcomes[k].state);
 }
