@@ -130,3 +130,20 @@ TEST_CASE("golden trace: v2.6.27 ODF(1), dma-visible", "[golden][trace]") {
   CHECK(text == want.str());
   CHECK(run.traces[0].steps.size() == 14);
 }
+
+// Hidden (about 3 minutes in a release build): `cowcheck_tests "[slow]"`.
+TEST_CASE("ODF(4): whole-graph state counts equal the reference", "[.slow][golden][odf]") {
+  const std::pair<const char*, std::uint64_t> rows[] = {
+      {"v2.6.27", 9902235}, {"forcecow", 26620314}, {"brlock", 14917104}};
+  for (const auto& [design, states] : rows) {
+    INFO(design);
+    CheckRequest req;
+    req.scenario_file = scenario("odirect_fork.toml");
+    req.design = design;
+    req.params = {{"K", 4}};
+    req.explore.full = true;
+    req.explore.threads = 2;
+    CheckRun run = run_check(req);
+    CHECK(run.result.states == states);
+  }
+}
