@@ -105,6 +105,7 @@ ExploreResult Explorer::run() {
   check_new(0, 1);
   constexpr std::size_t kBlock = 8192;
   std::vector<Expansion> exps(kBlock);
+  std::vector<std::vector<StateStore::Prepared>> preps(kBlock);
   std::vector<char> finals(kBlock);
   double last_progress = 0;
   StateId level_end = 1;  // the first id of the next BFS level
@@ -142,6 +143,9 @@ ExploreResult Explorer::run() {
       ex.out_of_frames = false;
       successors(sc_, design_, s, ex);
       finals[id - next] = is_final(s);
+      auto& pr = preps[id - next];
+      pr.clear();
+      for (const Successor& su : ex.succ) pr.push_back(store_.prepare(su.next, s));
     });
 
     // 2. Insertion, in state order, by this thread.
@@ -169,9 +173,9 @@ ExploreResult Explorer::run() {
             --open;
           }
       }
-      for (const Successor& su : ex.succ) {
+      for (std::size_t j = 0; j < ex.succ.size(); ++j) {
         ++r.transitions;
-        store_.insert(su.next, id);
+        store_.insert(ex.succ[j].next, id, preps[id - next][j]);
       }
       if (opt_.max_states && store_.size() >= opt_.max_states && id + 1 < store_.size()) {
         r.completion = Completion::LimitHit;

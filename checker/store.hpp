@@ -29,10 +29,11 @@ template <std::size_t N>
 class Interner {
  public:
   explicit Interner(ByteHash h) : hash_(h) { slots_.assign(1u << 10, kNoState); }
-  std::uint32_t intern(const unsigned char* item) {
+  std::uint32_t intern(const unsigned char* item) { return intern(item, hash_(item, N)); }
+  std::uint32_t intern(const unsigned char* item, std::uint64_t h) {
     if ((items_.size() / N + 1) * 4 > slots_.size() * 3) grow();
     std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = hash_(item, N) & mask;; i = (i + 1) & mask) {
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
       std::uint32_t id = slots_[i];
       if (id == kNoState) {
         id = static_cast<std::uint32_t>(items_.size() / N);
@@ -76,10 +77,44 @@ class StateStore {
     slots_.assign(1u << 16, kNoState);
   }
 
+  // Work on a successor that needs no access to the store, so that it can be done in
+  // parallel before the (sequential) insertion: which chunks equal the parent's, and the
+  // hashes of the others.
+  struct Prepared {
+    std::array<std::uint64_t, 3> hash{};
+    std::uint8_t same_as_parent = 0;  // bit c: chunk c equals the parent's chunk c
+  };
+  Prepared prepare(const State& s, const State& parent) const {
+    const auto* b = reinterpret_cast<const unsigned char*>(&s);
+    const auto* pb = reinterpret_cast<const unsigned char*>(&parent);
+    const std::size_t lo[3] = {0, kCut1, kCut2}, hi[3] = {kCut1, kCut2, kEnd};
+    Prepared p;
+    for (unsigned c = 0; c < 3; ++c) {
+      if (std::memcmp(b + lo[c], pb + lo[c], hi[c] - lo[c]) == 0) p.same_as_parent |= static_cast<std::uint8_t>(1u << c);
+      else p.hash[c] = hash_(b + lo[c], hi[c] - lo[c]);
+    }
+    return p;
+  }
+
+  // Inserts a successor of `parent` prepared by prepare(s, state(parent)).
+  std::pair<StateId, bool> insert(const State& s, StateId parent, const Prepared& p) {
+    const auto* b = reinterpret_cast<const unsigned char*>(&s);
+    const Key& pk = keys_[parent];
+    Key k{(p.same_as_parent & 1) ? pk[0] : c0_.intern(b, p.hash[0]),
+          (p.same_as_parent & 2) ? pk[1] : c1_.intern(b + kCut1, p.hash[1]),
+          (p.same_as_parent & 4) ? pk[2] : c2_.intern(b + kCut2, p.hash[2])};
+    return insert_key(k, parent);
+  }
+
   // Returns the id of `s` and whether it was new.
   std::pair<StateId, bool> insert(const State& s, StateId parent) {
     const auto* b = reinterpret_cast<const unsigned char*>(&s);
-    Key k{c0_.intern(b), c1_.intern(b + kCut1), c2_.intern(b + kCut2)};
+    return insert_key(Key{c0_.intern(b), c1_.intern(b + kCut1), c2_.intern(b + kCut2)}, parent);
+  }
+
+ private:
+  using Key = std::array<std::uint32_t, 3>;
+  std::pair<StateId, bool> insert_key(const Key& k, StateId parent) {
     if ((keys_.size() + 1) * 4 > slots_.size() * 3) grow();
     std::size_t mask = slots_.size() - 1;
     for (std::size_t i = hash_(k.data(), sizeof(Key)) & mask;; i = (i + 1) & mask) {
@@ -95,6 +130,7 @@ class StateStore {
     }
   }
 
+ public:
   State state(StateId id) const {
     State s;
     auto* b = reinterpret_cast<unsigned char*>(&s);
@@ -113,7 +149,6 @@ class StateStore {
   std::array<std::size_t, 3> chunk_counts() const { return {c0_.size(), c1_.size(), c2_.size()}; }
 
  private:
-  using Key = std::array<std::uint32_t, 3>;
   void grow() {
     std::vector<StateId> bigger(slots_.size() * 2, kNoState);
     std::size_t mask = bigger.size() - 1;
