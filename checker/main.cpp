@@ -1,7 +1,8 @@
 // cowcheck: the command line (DESIGN.md "The command line").
 //   check    explore one scenario under one design, print verdicts and a counterexample
 //   compare  every design x every scenario, one table
-//   list     designs | scenarios | properties
+//   list     designs | scenarios | properties | signature
+//   replay   re-execute a JSON counterexample
 // Exit status: 0 holds, 1 violation, 2 bad input or usage, 3 incomplete.
 #include <CLI/CLI.hpp>
 #include <cerrno>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "checker/compare.hpp"
+#include "checker/replay.hpp"
 #include "checker/report.hpp"
 #include "model/input_error.hpp"
 #include "model/scenario_load.hpp"
@@ -151,6 +153,10 @@ int main(int argc, char** argv) {
   compare->add_option("--out", out_file, "write the table to FILE too");
   compare->add_option("--time-limit", co.time_limit, "per run, seconds");
 
+  std::string replay_file;
+  CLI::App* replay_cmd = app.add_subcommand("replay", "re-execute a JSON counterexample step by step and check it");
+  replay_cmd->add_option("trace", replay_file, "a file written by check --trace-out (or check --format json)")->required();
+
   std::string list_what, list_dir = "scenarios";
   CLI::App* list = app.add_subcommand("list", "list designs, scenarios or properties");
   list->add_option("what", list_what, "designs | scenarios | properties | signature")->required();
@@ -165,6 +171,12 @@ int main(int argc, char** argv) {
   try {
     if (*check) return do_check(ca);
     if (*list) return do_list(list_what, list_dir);
+    if (*replay_cmd) {
+      std::string out;
+      int rc = replay(replay_file, out);
+      std::cout << out;
+      return rc;
+    }
     if (*compare) {
       std::stringstream ss(designs);
       for (std::string d; std::getline(ss, d, ',');) co.designs.push_back(d);

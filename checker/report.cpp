@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "properties/smt_property.hpp"
+
 namespace cow {
 
 namespace {
@@ -86,7 +88,7 @@ nlohmann::json json_trace(const CheckRun& run, std::size_t i) {
   nlohmann::json steps = nlohmann::json::array();
   for (const TraceStep& s : run.traces[i].steps)
     steps.push_back({{"thread", run.scenario.threads[s.tid].name}, {"label", s.label}, {"changes", s.changes}});
-  return {{"scenario", run.scenario.name},
+  nlohmann::json t = {{"scenario", run.scenario.name},
           {"file", run.scenario.file},
           {"params", run.scenario.params},
           {"design", std::string(run.design->name())},
@@ -94,6 +96,8 @@ nlohmann::json json_trace(const CheckRun& run, std::size_t i) {
           {"detail", run.result.outcomes[i].detail},
           {"initial", describe_state(run.scenario, *run.design, run.scenario.initial)},
           {"steps", steps}};
+  if (auto* smt = dynamic_cast<const SmtProperty*>(run.result.outcomes[i].property)) t["property_file"] = smt->file();
+  return t;
 }
 
 nlohmann::json json_report(const CheckRun& run) {

@@ -1,0 +1,131 @@
+#include "checker/replay.hpp"
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "checker/trace.hpp"
+#include "model/input_error.hpp"
+#include "model/paths.hpp"
+#include "model/scenario_load.hpp"
+#include "properties/smt_property.hpp"
+
+namespace cow {
+
+namespace {
+
+std::string field(const nlohmann::json& j, const char* key, const std::string& path) {
+  if (!j.contains(key) || !j[key].is_string())
+    throw InputError(path, 0, 0, fmt::format("a trace needs a string '{}'", key));
+  return j[key].get<std::string>();
+}
+
+// A path as recorded, relative to the current directory or else to the trace's directory.
+std::string locate(const std::string& recorded, const std::string& trace_path) {
+  if (std::filesystem::exists(recorded)) return recorded;
+  auto alt = std::filesystem::path(trace_path).parent_path() / recorded;
+  return std::filesystem::exists(alt) ? alt.string() : recorded;
+}
+
+bool replay_one(const nlohmann::json& t, const std::string& path, std::string& out) {
+  const std::string file = locate(field(t, "file", path), path);
+  std::map<std::string, long> params;
+  if (t.contains("params")) {
+    if (!t["params"].is_object()) throw InputError(path, 0, 0, "'params' must be an object of integers");
+    for (const auto& [k, v] : t["params"].items()) {
+      if (!v.is_number_integer()) throw InputError(path, 0, 0, "parameter '" + k + "' must be an integer");
+      params[k] = v.get<long>();
+    }
+  }
+  const std::string dname = field(t, "design", path);
+  const Design* d = find_design(dname);
+  if (!d) throw InputError(path, 0, 0, "the trace names an unknown design '" + dname + "'");
+  Scenario sc = load_scenario(file, params);
+  const std::string pname = field(t, "property", path);
+  std::unique_ptr<SmtProperty> smt;
+  const Property* prop = nullptr;
+  if (pname == "no-deadlock") {
+    prop = find_property(pname);
+  } else if (pname.rfind("cxx:", 0) == 0) {
+    prop = find_property(pname.substr(4));
+  } else {
+    std::string pfile = t.contains("property_file") ? locate(field(t, "property_file", path), path)
+                                                    : properties_dir() + "/" + pname + ".smt2";
+    if (!std::filesystem::exists(pfile)) throw InputError(path, 0, 0, "cannot find the property file " + pfile);
+    smt = std::make_unique<SmtProperty>(pfile, sc, d->has_anon_exclusive());
+    prop = smt.get();
+  }
+  if (!prop) throw InputError(path, 0, 0, "the trace names an unknown property '" + pname + "'");
+  if (!t.contains("steps") || !t["steps"].is_array()) throw InputError(path, 0, 0, "a trace needs an array 'steps'");
+
+  out += fmt::format("replaying {} on {} under {} ({} steps)\n", pname, sc.name, d->name(), t["steps"].size());
+  State s = sc.initial;
+  Expansion ex;
+  std::size_t n = 0;
+  for (const auto& step : t["steps"]) {
+    ++n;
+    const std::string thread = field(step, "thread", path), label = field(step, "label", path);
+    successors(sc, *d, s, ex);
+    auto it = std::find_if(ex.succ.begin(), ex.succ.end(), [&](const Successor& su) {
+      return sc.threads[su.tid].name == thread && su.label == label;
+    });
+    if (it == ex.succ.end()) {
+      std::string can;
+      for (const Successor& su : ex.succ) can += fmt::format("\n  {} {}", sc.threads[su.tid].name, su.label);
+      throw InputError(path, 0, 0,
+                       fmt::format("step {} ({} {}) cannot be taken in the state the trace reached; the enabled "
+                                   "steps are:{}",
+                                   n, thread, label, can.empty() ? " none" : can));
+    }
+    out += fmt::format("  {:>3}. {}  {}\n", n, thread, label);
+    for (const std::string& c : describe_changes(sc, *d, s, it->next)) out += "        " + c + "\n";
+    s = it->next;
+  }
+  bool final = true;
+  for (unsigned i = 0; i < sc.threads.size(); ++i) final &= thread_finished(sc, s, i);
+  bool violated;
+  std::string detail;
+  if (prop->is_deadlock()) {
+    successors(sc, *d, s, ex);
+    violated = ex.succ.empty() && !final;
+    detail = "no step is enabled and some thread has not finished";
+  } else if (auto why = prop->check(sc, s, final)) {
+    violated = true;
+    detail = *why;
+    if (smt) detail += "\n  " + smt->certify(s);
+  } else {
+    violated = false;
+  }
+  out += violated ? fmt::format("  VIOLATED {}: {}\n", pname, detail)
+                  : fmt::format("  the trace replays, but {} holds in the state it reaches\n", pname);
+  return violated;
+}
+
+}  // namespace
+
+int replay(const std::string& path, std::string& out) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path, 0, 0, "cannot open the trace file for reading");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(path, 0, 0, std::string("malformed JSON: ") + e.what());
+  }
+  std::vector<nlohmann::json> traces;
+  if (j.is_array()) traces.assign(j.begin(), j.end());
+  else if (j.is_object() && j.contains("properties"))  // a whole `check --format json` report
+    for (const auto& p : j["properties"])
+      if (p.contains("trace")) traces.push_back(p["trace"]);
+  if (j.is_object() && !j.contains("properties")) traces.push_back(j);
+  if (traces.empty()) throw InputError(path, 0, 0, "no trace in the file");
+  bool all_violated = true;
+  for (const auto& t : traces) {
+    if (!out.empty()) out += "\n";
+    all_violated &= replay_one(t, path, out);
+  }
+  return all_violated ? 1 : 0;
+}
+
+}  // namespace cow
