@@ -553,9 +553,6 @@ SmtProperty::SmtProperty(const std::string& file, const Scenario& sc, bool ae)
   m.formula = m.parse(read_file(file));
   m.root = m.compile(m.formula);
   m.ground_formula();
-  if (std::getenv("COWCHECK_DEBUG_GROUND")) {
-    fmt::print(stderr, "{}: {} ground nodes, {} instructions, {} interpreted nodes\n", name_, m.g.size(), m.program.size(), m.nodes.size());
-  }
 
   // Z3 at load: a property that cannot fail, or cannot hold, is a mistake.
   z3::solver s(m.ctx);
