@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "checker/por.hpp"
 #include "model/paths.hpp"
 
 namespace cow {
@@ -101,6 +102,7 @@ ExploreResult Explorer::run() {
     }
   };
 
+  const Reducer reducer(sc_, design_, opt_.properties);
   store_.insert(sc_.initial, kNoState);
   check_new(0, 1);
   constexpr std::size_t kBlock = 8192;
@@ -142,6 +144,7 @@ ExploreResult Explorer::run() {
       Expansion& ex = exps[id - next];
       ex.out_of_frames = false;
       successors(sc_, design_, s, ex);
+      if (opt_.por) reducer.reduce(s, ex);
       finals[id - next] = is_final(s);
       auto& pr = preps[id - next];
       pr.clear();

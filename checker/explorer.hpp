@@ -19,6 +19,7 @@ struct ExploreOptions {
   std::uint64_t max_memory_mb = 0;  // 0: no limit
   bool progress = false;            // a status line on stderr for runs longer than 2 s
   unsigned threads = 1;             // workers; results do not depend on it
+  bool por = false;                 // partial-order reduction (checker/por.hpp)
 };
 
 struct PropertyOutcome {

@@ -48,7 +48,7 @@ struct CheckArgs {
   unsigned threads = 0;
   unsigned long long max_states = 0, max_memory = 0;
   double time_limit = 0;
-  bool full = false, all_traces = false, quiet = false;
+  bool full = false, all_traces = false, quiet = false, por = false;
 };
 
 int do_check(const CheckArgs& a) {
@@ -59,6 +59,7 @@ int do_check(const CheckArgs& a) {
   req.params = parse_params(a.params);
   req.properties = a.properties;
   req.explore.full = a.full;
+  req.explore.por = a.por;
   req.explore.max_states = a.max_states;
   req.explore.time_limit = a.time_limit;
   req.explore.max_memory_mb = a.max_memory;
@@ -139,6 +140,7 @@ int main(int argc, char** argv) {
   check->add_option("--max-memory", ca.max_memory, "stop (incomplete, exit 3) above N MiB of RSS");
   check->add_flag("--full", ca.full, "explore the whole state space even after every property failed");
   check->add_flag("--all-traces", ca.all_traces, "print a counterexample for every violated property");
+  check->add_flag("--por", ca.por, "partial-order reduction: fewer states, same verdicts (the trace may be longer)");
   check->add_flag("--quiet", ca.quiet, "no progress line on stderr (it is shown only on a terminal)");
 
   CompareOptions co;

@@ -115,6 +115,7 @@ class NoDeadlock : public Property {
   }
   std::optional<std::string> check(const Scenario&, const State&, bool) const override { return std::nullopt; }
   bool is_deadlock() const override { return true; }
+  std::vector<ConjunctReads> reads() const override { return {}; }  // persistent sets keep deadlocks
 };
 
 }  // namespace

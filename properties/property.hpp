@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/scenario.hpp"
+#include "properties/reads.hpp"
 
 namespace cow {
 
@@ -20,6 +21,9 @@ class Property {
   virtual std::optional<std::string> check(const Scenario& sc, const State& s, bool final) const = 0;
   // no-deadlock is a property of the state graph, checked by the explorer itself.
   virtual bool is_deadlock() const { return false; }
+  // Its conjuncts and what each reads, for partial-order reduction (checker/por.cpp).
+  // By default one conjunct that reads everything: every step is visible to it.
+  virtual std::vector<ConjunctReads> reads() const { return {ConjunctReads::everything()}; }
 };
 
 const std::vector<const Property*>& builtin_properties();

@@ -79,6 +79,7 @@ struct SmtProperty::Impl {
   std::map<std::tuple<K, long, SigEval, std::vector<int>>, int> gmemo;
 
   Program program;  // what check() runs on every state
+  std::vector<ConjunctReads> reads;  // its conjuncts' read sets (partial-order reduction)
 
   Impl(const Scenario& s, bool ae, std::string f) : sc(s), env_{s, ae, 0, {}}, file(std::move(f)) {}
 
@@ -511,6 +512,7 @@ struct SmtProperty::Impl {
     std::vector<long> env;
     ground_.root = ground(formula, env);
     program = Program::compile(ground_);
+    reads = conjunct_reads(ground_, sc);
   }
 
   z3::expr value_expr(Sort s, long v) {
@@ -543,6 +545,8 @@ struct SmtProperty::Impl {
     s.set(p);
   }
 };
+
+std::vector<ConjunctReads> SmtProperty::reads() const { return impl_->reads; }
 
 SmtProperty::SmtProperty(const std::string& file, const Scenario& sc, bool ae)
     : impl_(std::make_unique<Impl>(sc, ae, file)), file_(file) {

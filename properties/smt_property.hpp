@@ -34,6 +34,7 @@ class SmtProperty : public Property {
   bool holds_by_z3(const State& s) const;
 
   const std::string& file() const { return file_; }
+  std::vector<ConjunctReads> reads() const override;
 
  private:
   struct Impl;
