@@ -10,6 +10,7 @@
 
 #include "checker/por.hpp"
 #include "model/paths.hpp"
+#include "model/symmetry.hpp"
 
 namespace cow {
 
@@ -103,7 +104,9 @@ ExploreResult Explorer::run() {
   };
 
   const Reducer reducer(sc_, design_, opt_.properties);
-  store_.insert(sc_.initial, kNoState);
+  State initial = sc_.initial;
+  if (opt_.symmetry) canonicalize(sc_, initial);
+  store_.insert(initial, kNoState);
   check_new(0, 1);
   constexpr std::size_t kBlock = 8192;
   std::vector<Expansion> exps(kBlock);
@@ -145,6 +148,8 @@ ExploreResult Explorer::run() {
       ex.out_of_frames = false;
       successors(sc_, design_, s, ex);
       if (opt_.por) reducer.reduce(s, ex);
+      if (opt_.symmetry)
+        for (Successor& su : ex.succ) canonicalize(sc_, su.next);
       finals[id - next] = is_final(s);
       auto& pr = preps[id - next];
       pr.clear();

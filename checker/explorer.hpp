@@ -20,6 +20,7 @@ struct ExploreOptions {
   bool progress = false;            // a status line on stderr for runs longer than 2 s
   unsigned threads = 1;             // workers; results do not depend on it
   bool por = false;                 // partial-order reduction (checker/por.hpp)
+  bool symmetry = false;            // frames renamed canonically (model/symmetry.hpp)
 };
 
 struct PropertyOutcome {

@@ -1,5 +1,8 @@
 #include "checker/run.hpp"
 
+#include <fstream>
+#include <iterator>
+
 #include <fmt/format.h>
 
 #include "model/input_error.hpp"
@@ -55,15 +58,25 @@ CheckRun run_check(const CheckRequest& req) {
     throw InputError(req.scenario_file, 0, 0, "no property to check: the scenario names none and no --property was given");
   for (const std::string& n : names)
     opt.properties.push_back(resolve_property(n, req.properties.empty() ? req.scenario_file : "", run));
+  if (opt.symmetry)  // renaming frames must not change a property's value
+    for (const Property* p : opt.properties)
+      if (auto* smt = dynamic_cast<const SmtProperty*>(p)) {
+        std::ifstream in(smt->file());
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (text.find("frame#") != std::string::npos)
+          throw InputError(smt->file(), 0, 0,
+                           "the property names a frame by number, which --symmetry renames: quantify over frames instead");
+      }
   Explorer ex(run.scenario, *run.design, opt);
   run.result = ex.run();
   for (PropertyOutcome& o : run.result.outcomes) {
-    run.traces.push_back(o.violated ? rebuild_trace(run.scenario, *run.design, ex.store(), o.state) : Trace{});
+    run.traces.push_back(o.violated ? rebuild_trace(run.scenario, *run.design, ex.store(), o.state, opt.symmetry)
+                                    : Trace{});
     if (auto* smt = dynamic_cast<const SmtProperty*>(o.property); smt && o.violated)
-      o.certificate = smt->certify(ex.store().state(o.state));
+      o.certificate = smt->certify(run.traces.back().last);
   }
   if (run.result.completion == Completion::OutOfFrames) {
-    Trace t = rebuild_trace(run.scenario, *run.design, ex.store(), run.result.out_of_frames_at);
+    Trace t = rebuild_trace(run.scenario, *run.design, ex.store(), run.result.out_of_frames_at, opt.symmetry);
     throw InputError(req.scenario_file, 0, 0,
                      fmt::format("the scenario needs more than the model's bound kMaxFrames = {} frames "
                                  "(reached after {} steps{}); make it smaller",

@@ -5,24 +5,31 @@
 
 #include "model/invariant.hpp"
 #include "model/paths.hpp"
+#include "model/symmetry.hpp"
 
 namespace cow {
 
-Trace rebuild_trace(const Scenario& sc, const Design& d, const StateStore& store, StateId target) {
+Trace rebuild_trace(const Scenario& sc, const Design& d, const StateStore& store, StateId target, bool symmetry) {
   std::vector<StateId> path;
   for (StateId id = target; id != kNoState; id = store.parent(id)) path.push_back(id);
   std::reverse(path.begin(), path.end());
   Trace tr;
   Expansion ex;
+  State from = symmetry ? sc.initial : store.state(path[0]);
   for (std::size_t i = 1; i < path.size(); ++i) {
-    const State& from = store.state(path[i - 1]);
-    const State& to = store.state(path[i]);
+    const State to = store.state(path[i]);
     successors(sc, d, from, ex);
-    auto it = std::find_if(ex.succ.begin(), ex.succ.end(), [&](const Successor& s) { return s.next == to; });
+    auto it = std::find_if(ex.succ.begin(), ex.succ.end(), [&](const Successor& s) {
+      if (!symmetry) return s.next == to;
+      State c = s.next;
+      canonicalize(sc, c);
+      return c == to;
+    });
     INVARIANT(it != ex.succ.end(), "counterexample step cannot be replayed");
-    tr.steps.push_back({it->tid, std::string(it->label), describe_changes(sc, d, from, to)});
+    tr.steps.push_back({it->tid, std::string(it->label), describe_changes(sc, d, from, it->next)});
+    from = it->next;
   }
-  tr.last = store.state(target);
+  tr.last = from;
   return tr;
 }
 
@@ -115,7 +122,7 @@ std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, c
     const std::string& name = sc.pins[i].name;
     if (pa.state != pb.state)
       out.push_back(pb.state == kPinActive ? fmt::format("pin {} taken on {}", name, frame_name(pb.frame))
-                                           : fmt::format("pin {} released ({})", name, frame_name(pb.frame)));
+                                           : fmt::format("pin {} released (it held {})", name, frame_name(pa.frame)));
     if (pa.dma != pb.dma) out.push_back(fmt::format("pin {}: device DMA into {} done", name, frame_name(pb.frame)));
   }
   for (unsigned t = 0; t < sc.threads.size(); ++t) {

@@ -21,7 +21,12 @@ struct Trace {
   State last;
 };
 
-Trace rebuild_trace(const Scenario& sc, const Design& d, const StateStore& store, StateId target);
+// With `symmetry` the store holds canonical states (model/symmetry.hpp): the trace is
+// replayed from the initial state, each step chosen by its canonical successor, so the
+// printed states are real ones with consistent frame numbers; Trace::last is the real
+// final state.
+Trace rebuild_trace(const Scenario& sc, const Design& d, const StateStore& store, StateId target,
+                    bool symmetry = false);
 
 // What changed from a to b, one line per field, e.g. "parent pte[0]: rw frame#0 -> ro frame#0".
 std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, const State& a, const State& b);

@@ -75,6 +75,7 @@ void pin_taken(Step& st, u8 pin, u8 f) {
 void pin_released(Step& st, u8 pin) {
   INVARIANT(st.s.pins[pin].state == kPinActive, "releasing a pin that is not held");
   st.s.pins[pin].state = kPinReleased;
+  st.s.pins[pin].frame = kNone;  // the reference is gone: it holds no frame any more
 }
 
 }  // namespace cow::kernel

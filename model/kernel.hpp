@@ -39,7 +39,7 @@ inline void pte_wrprotect(Pte& p) { p.flags &= static_cast<u8>(~kPteWrite); }
 inline void pte_mkwrite(Pte& p) { p.flags |= kPteWrite; }
 
 // Pin bookkeeping (the model's record of a GUP reference held by a driver); the
-// reference itself is get_page/put_page on the frame.
+// reference itself is get_page/put_page on the frame. A released pin holds no frame.
 void pin_taken(Step& st, u8 pin, u8 f);
 void pin_released(Step& st, u8 pin);
 

@@ -170,7 +170,7 @@ std::vector<SigFunction> build() {
       {"pin_owner", {P}, M, "the mm whose memory is pinned",
        [](E e, St, A a) -> long { return is_pin(e, a[0]) ? e.sc.pins[a[0]].owner_mm : mm_or_nil(e, kNone); }},
       {"pin_vpage", {P}, V, "the virtual page that is pinned", [](E e, St, A a) -> long { return is_pin(e, a[0]) ? e.sc.pins[a[0]].vpage : 0; }},
-      {"pin_frame", {P}, F, "the frame the reference holds (no_frame before it is taken)",
+      {"pin_frame", {P}, F, "the frame the reference holds (no_frame before it is taken and after it is put)",
        [](E e, St s, A a) -> long { return is_pin(e, a[0]) ? frame_or_nil(s.pins[a[0]].frame) : static_cast<long>(kMaxFrames); }},
       {"pin_write", {P}, B, "pinned for write (FOLL_WRITE: the device writes memory)",
        [](E e, St, A a) -> long { return is_pin(e, a[0]) && e.sc.pins[a[0]].write; }},

@@ -1,0 +1,25 @@
+// Symmetry over frame numbering (`--symmetry`): which physical frame backs a page does
+// not matter, only what the frames hold and who maps or holds them. canonicalize()
+// renames frames in the order a fixed walk first meets them (page tables by index and
+// virtual page, then pins, then thread locals; frames held by nothing named, sorted by
+// contents; free frames last), so that states equal up to renaming are stored once.
+//
+// Two things keep this exact:
+//   - dead locals are cleared first: a thread's `frame` is live only from the GUP that
+//     sets it to the put_page that ends its O_DIRECT read (pcs r2, s3, d0, d1); elsewhere
+//     it is never read again, by a step or by a property (the signature has no
+//     function reading it), so it is reset to none;
+//   - the allocator takes the lowest free frame, which is a choice among identical free
+//     frames only while no live reference points at a free frame (a use after free).
+//     A state with such a dangling reference is left unrenamed.
+// Properties must not name frames by number outside a quantifier (checked when they are
+// loaded with --symmetry; properties/smt_property.cpp).
+#pragma once
+#include "model/scenario.hpp"
+
+namespace cow {
+
+// Puts s in canonical form; returns false when it was left unrenamed (dangling reference).
+bool canonicalize(const Scenario& sc, State& s);
+
+}  // namespace cow
