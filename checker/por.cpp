@@ -10,8 +10,13 @@ namespace cow {
 Reducer::Reducer(const Scenario& sc, const Design& d, const std::vector<const Property*>& props)
     : sc_(sc), d_(d) {
   for (const Property* p : props)
-    for (ConjunctReads& c : p->reads())
-      if (!c.final_only) conj_.push_back(std::move(c));
+    for (ConjunctReads& c : p->reads()) {
+      if (c.final_only) continue;
+      std::sort(c.frames.begin(), c.frames.end());
+      c.frames.erase(std::unique(c.frames.begin(), c.frames.end()), c.frames.end());
+      auto same = [&](const ConjunctReads& o) { return o.fixed == c.fixed && o.frames == c.frames; };
+      if (std::find_if(conj_.begin(), conj_.end(), same) == conj_.end()) conj_.push_back(std::move(c));
+    }
 }
 
 void Reducer::reduce(const State& s, Expansion& ex) const {
@@ -29,14 +34,34 @@ void Reducer::reduce(const State& s, Expansion& ex) const {
   }
   for (const Successor& su : ex.succ) enabled |= 1u << su.tid;
 
-  // What each conjunct reads in this state.
-  std::vector<ResMask> reads;
-  reads.reserve(conj_.size());
+  // What each conjunct reads in this state, and which threads may later change it.
+  struct Seen {
+    unsigned visible;  // threads whose next step may change it
+    unsigned writers;  // threads that may change it from now on
+  };
+  unsigned fut_writers[res::kBits] = {}, next_writers[res::kBits] = {};  // by resource
+  for (unsigned t = 0; t < n; ++t) {
+    for (ResMask b = fut[t].writes(); b; b &= b - 1) fut_writers[std::countr_zero(b)] |= 1u << t;
+    for (ResMask b = next[t].writes(); b; b &= b - 1) next_writers[std::countr_zero(b)] |= 1u << t;
+  }
+  thread_local std::vector<Seen> vis;
+  vis.clear();
   for (const ConjunctReads& c : conj_) {
     ResMask m = c.fixed;
     for (u8 f : c.frames) m |= cm.of(f);
-    reads.push_back(m);
+    unsigned w = 0, vt = 0;
+    for (ResMask b = m; b; b &= b - 1) {
+      w |= fut_writers[std::countr_zero(b)];
+      vt |= next_writers[std::countr_zero(b)];
+    }
+    if (!(w & ~(w & (0u - w)))) continue;  // one writer only: it is in T whenever it matters
+    vis.push_back({vt, w});
   }
+  unsigned conflict[kMaxThreads] = {};  // conflict[t]: the threads whose future t's next step conflicts with
+  for (unsigned t = 0; t < n; ++t)
+    if (live >> t & 1u)
+      for (unsigned u = 0; u < n; ++u)
+        if (u != t && (live >> u & 1u) && next[t].conflicts(fut[u])) conflict[t] |= 1u << u;
 
   auto closure = [&](unsigned seed) {
     unsigned T = 1u << seed, done = 0;
@@ -44,20 +69,13 @@ void Reducer::reduce(const State& s, Expansion& ex) const {
       while (unsigned todo = T & ~done) {
         unsigned t = static_cast<unsigned>(std::countr_zero(todo));
         done |= 1u << t;
-        for (unsigned u = 0; u < n; ++u)
-          if ((live & ~T & (1u << u)) && next[t].conflicts(fut[u])) T |= 1u << u;
+        T |= conflict[t];
       }
       // Visibility: a conjunct every enabled step of T may change must not be changed
       // by a thread outside T.
       unsigned before = T;
-      for (ResMask r : reads) {
-        bool all_visible = true;
-        for (unsigned e = T & enabled; e; e &= e - 1)
-          if (!(next[std::countr_zero(e)].writes() & r)) { all_visible = false; break; }
-        if (!all_visible) continue;
-        for (unsigned u = 0; u < n; ++u)
-          if ((live & ~T & (1u << u)) && (fut[u].writes() & r)) T |= 1u << u;
-      }
+      for (const Seen& v : vis)
+        if ((v.writers & ~T) && !(T & enabled & ~v.visible)) T |= v.writers;
       if (T == before) return T;
     }
   };
