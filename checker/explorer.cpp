@@ -64,6 +64,39 @@ void parallel_for(std::size_t lo, std::size_t hi, unsigned threads, F&& f) {
 // being the lowest id. Stop conditions are checked between blocks and, for the limits
 // and out-of-frames, between states of the insertion phase.
 ExploreResult Explorer::run() {
+  ExploreResult r = opt_.hash_compact ? run_in(compact_) : run_in(store_);
+  r.por = opt_.por;
+  r.symmetry = opt_.symmetry;
+  r.hash_compact = opt_.hash_compact;
+  if (opt_.hash_compact) r.omission_probability = compact_.omission_probability();
+  return r;
+}
+
+std::vector<u8> Explorer::path_to(StateId id) const {
+  std::vector<u8> tids;
+  if (opt_.hash_compact) {
+    for (; compact_.parent(id) != kNoState; id = compact_.parent(id)) tids.push_back(compact_.tid(id));
+  } else {
+    Expansion ex;
+    for (; store_.parent(id) != kNoState; id = store_.parent(id)) {
+      State from = store_.state(store_.parent(id)), to = store_.state(id);
+      successors(sc_, design_, from, ex);
+      for (const Successor& su : ex.succ) {
+        State c = su.next;
+        if (opt_.symmetry) canonicalize(sc_, c);
+        if (c == to) {
+          tids.push_back(su.tid);
+          break;
+        }
+      }
+    }
+  }
+  std::reverse(tids.begin(), tids.end());
+  return tids;
+}
+
+template <class Store>
+ExploreResult Explorer::run_in(Store& store_) {
   using clock = std::chrono::steady_clock;
   auto t0 = clock::now();
   const unsigned threads = std::max(1u, opt_.threads);
@@ -110,7 +143,7 @@ ExploreResult Explorer::run() {
   check_new(0, 1);
   constexpr std::size_t kBlock = 8192;
   std::vector<Expansion> exps(kBlock);
-  std::vector<std::vector<StateStore::Prepared>> preps(kBlock);
+  std::vector<std::vector<typename Store::Prepared>> preps(kBlock);
   std::vector<char> finals(kBlock);
   double last_progress = 0;
   StateId level_end = 1;  // the first id of the next BFS level
@@ -140,6 +173,7 @@ ExploreResult Explorer::run() {
       std::fflush(stderr);
     }
 
+    if constexpr (requires { store_.release_below(next); }) store_.release_below(next);
     // 1. Successors of the block, in parallel (the store is only read).
     const StateId end = static_cast<StateId>(std::min<std::size_t>(next + kBlock, store_.size()));
     parallel_for(next, end, threads, [&](std::size_t id, unsigned) {
@@ -183,7 +217,7 @@ ExploreResult Explorer::run() {
       }
       for (std::size_t j = 0; j < ex.succ.size(); ++j) {
         ++r.transitions;
-        store_.insert(ex.succ[j].next, id, preps[id - next][j]);
+        store_.insert(ex.succ[j].next, id, preps[id - next][j], ex.succ[j].tid);
       }
       if (opt_.max_states && store_.size() >= opt_.max_states && id + 1 < store_.size()) {
         r.completion = Completion::LimitHit;
@@ -206,5 +240,8 @@ ExploreResult Explorer::run() {
   r.store_bytes = store_.bytes();
   return r;
 }
+
+template ExploreResult Explorer::run_in<StateStore>(StateStore&);
+template ExploreResult Explorer::run_in<CompactStore>(CompactStore&);
 
 }  // namespace cow

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "checker/compact_store.hpp"
 #include "checker/store.hpp"
 #include "model/design.hpp"
 #include "properties/property.hpp"
@@ -21,6 +22,7 @@ struct ExploreOptions {
   unsigned threads = 1;             // workers; results do not depend on it
   bool por = false;                 // partial-order reduction (checker/por.hpp)
   bool symmetry = false;            // frames renamed canonically (model/symmetry.hpp)
+  bool hash_compact = false;        // fingerprints only (checker/compact_store.hpp); lossy
 };
 
 struct PropertyOutcome {
@@ -43,6 +45,8 @@ struct ExploreResult {
   std::uint64_t peak_rss_kb = 0;
   std::uint64_t store_bytes = 0;
   StateId out_of_frames_at = kNoState;
+  bool por = false, symmetry = false, hash_compact = false;  // the reductions used
+  double omission_probability = 0;  // hash compaction: bound on P(some state was missed)
   bool any_violated() const {
     for (const auto& o : outcomes) if (o.violated) return true;
     return false;
@@ -55,13 +59,19 @@ class Explorer {
       : sc_(sc), design_(d), opt_(std::move(opt)) {}
   ExploreResult run();
   const StateStore& store() const { return store_; }
+  const CompactStore& compact_store() const { return compact_; }
+  // The threads whose steps lead from the initial state to `id` (any store).
+  std::vector<u8> path_to(StateId id) const;
 
  private:
+  template <class Store>
+  ExploreResult run_in(Store& store);
   bool is_final(const State& s) const;
   const Scenario& sc_;
   const Design& design_;
   ExploreOptions opt_;
   StateStore store_;
+  CompactStore compact_;
 };
 
 std::uint64_t peak_rss_kb();

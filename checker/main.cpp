@@ -48,7 +48,7 @@ struct CheckArgs {
   unsigned threads = 0;
   unsigned long long max_states = 0, max_memory = 0;
   double time_limit = 0;
-  bool full = false, all_traces = false, quiet = false, por = false, symmetry = false;
+  bool full = false, all_traces = false, quiet = false, por = false, symmetry = false, hash_compact = false;
 };
 
 int do_check(const CheckArgs& a) {
@@ -61,6 +61,7 @@ int do_check(const CheckArgs& a) {
   req.explore.full = a.full;
   req.explore.por = a.por;
   req.explore.symmetry = a.symmetry;
+  req.explore.hash_compact = a.hash_compact;
   req.explore.max_states = a.max_states;
   req.explore.time_limit = a.time_limit;
   req.explore.max_memory_mb = a.max_memory;
@@ -143,6 +144,8 @@ int main(int argc, char** argv) {
   check->add_flag("--all-traces", ca.all_traces, "print a counterexample for every violated property");
   check->add_flag("--por", ca.por, "partial-order reduction: fewer states, same verdicts (the trace may be longer)");
   check->add_flag("--symmetry", ca.symmetry, "store states up to renaming of frames: fewer states, same verdicts");
+  check->add_flag("--hash-compact", ca.hash_compact,
+                  "keep 64-bit fingerprints only: far less memory, but a state may be missed (the report says how likely)");
   check->add_flag("--quiet", ca.quiet, "no progress line on stderr (it is shown only on a terminal)");
 
   CompareOptions co;

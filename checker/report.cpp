@@ -59,7 +59,16 @@ std::string text_report(const CheckRun& run, const ReportOptions& opt) {
   std::string params = describe_params(sc);
   out += fmt::format("scenario  {}{}: {}\n", sc.name, params.empty() ? "" : " (" + params + ")", sc.summary);
   out += fmt::format("design    {}: {}\n", run.design->name(), run.design->summary());
-  out += fmt::format("search    {}: {}\n\n", completion_text(r.completion).words, stats_line(r));
+  out += fmt::format("search    {}: {}\n", completion_text(r.completion).words, stats_line(r));
+  if (r.por || r.symmetry || r.hash_compact) {
+    std::string red;
+    if (r.por) red += ", partial-order reduction (counterexamples are real but may be longer than the shortest)";
+    if (r.symmetry) red += ", frame symmetry (states counted up to renaming of frames)";
+    if (r.hash_compact)
+      red += fmt::format(", hash compaction (a state may have been missed: probability <= {:.1e})", r.omission_probability);
+    out += "reduced   " + red.substr(2) + "\n";
+  }
+  out += "\n";
   if (r.completion == Completion::LimitHit)
     out += fmt::format("INCOMPLETE: {} was reached before the state space was exhausted\n\n", r.limit);
   std::size_t width = 0;
@@ -128,6 +137,10 @@ nlohmann::json json_report(const CheckRun& run) {
             {"seconds", r.seconds},
             {"states_per_second", rate},
             {"store_bytes", r.store_bytes},
+            {"por", r.por},
+            {"symmetry", r.symmetry},
+            {"hash_compact", r.hash_compact},
+            {"omission_probability", r.omission_probability},
             {"peak_rss_kb", r.peak_rss_kb}}},
           {"properties", props}};
 }

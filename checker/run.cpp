@@ -70,13 +70,15 @@ CheckRun run_check(const CheckRequest& req) {
   Explorer ex(run.scenario, *run.design, opt);
   run.result = ex.run();
   for (PropertyOutcome& o : run.result.outcomes) {
-    run.traces.push_back(o.violated ? rebuild_trace(run.scenario, *run.design, ex.store(), o.state, opt.symmetry)
-                                    : Trace{});
+    if (!o.violated) run.traces.emplace_back();
+    else if (opt.hash_compact) run.traces.push_back(replay_steps(run.scenario, *run.design, ex.path_to(o.state)));
+    else run.traces.push_back(rebuild_trace(run.scenario, *run.design, ex.store(), o.state, opt.symmetry));
     if (auto* smt = dynamic_cast<const SmtProperty*>(o.property); smt && o.violated)
       o.certificate = smt->certify(run.traces.back().last);
   }
   if (run.result.completion == Completion::OutOfFrames) {
-    Trace t = rebuild_trace(run.scenario, *run.design, ex.store(), run.result.out_of_frames_at, opt.symmetry);
+    Trace t = opt.hash_compact ? replay_steps(run.scenario, *run.design, ex.path_to(run.result.out_of_frames_at))
+                               : rebuild_trace(run.scenario, *run.design, ex.store(), run.result.out_of_frames_at, opt.symmetry);
     throw InputError(req.scenario_file, 0, 0,
                      fmt::format("the scenario needs more than the model's bound kMaxFrames = {} frames "
                                  "(reached after {} steps{}); make it smaller",

@@ -106,6 +106,10 @@ class StateStore {
     return insert_key(k, parent);
   }
 
+  std::pair<StateId, bool> insert(const State& s, StateId parent, const Prepared& p, u8 /*tid*/) {
+    return insert(s, parent, p);
+  }
+
   // Returns the id of `s` and whether it was new.
   std::pair<StateId, bool> insert(const State& s, StateId parent) {
     const auto* b = reinterpret_cast<const unsigned char*>(&s);

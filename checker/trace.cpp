@@ -33,6 +33,21 @@ Trace rebuild_trace(const Scenario& sc, const Design& d, const StateStore& store
   return tr;
 }
 
+Trace replay_steps(const Scenario& sc, const Design& d, const std::vector<u8>& tids) {
+  Trace tr;
+  State from = sc.initial;
+  for (u8 tid : tids) {
+    State to = from;
+    Step st{sc, to, tid};
+    INVARIANT(!thread_finished(sc, from, tid) && thread_started(sc, from, tid) && take_step(st, d) && !st.out_of_frames,
+              "counterexample step cannot be replayed");
+    tr.steps.push_back({tid, std::string(st.label), describe_changes(sc, d, from, to)});
+    from = to;
+  }
+  tr.last = from;
+  return tr;
+}
+
 namespace {
 
 std::string frame_name(u8 f) { return f == kNone ? "none" : fmt::format("frame#{}", f); }
