@@ -1,6 +1,7 @@
 #include "checker/explorer.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <thread>
 #include <cstdio>
@@ -9,6 +10,8 @@
 #include <unistd.h>
 
 #include "checker/por.hpp"
+#include "model/footprint.hpp"
+#include "model/invariant.hpp"
 #include "model/paths.hpp"
 #include "model/symmetry.hpp"
 
@@ -110,16 +113,77 @@ ExploreResult Explorer::run_in(Store& store_) {
     StateId id = kNoState;
     std::string why;
   };
+  // Incremental checking: a property split into conjuncts re-evaluates, in a state, only
+  // the conjuncts whose reads (in the parent, where every conjunct held) the step
+  // changed; the rest keep their value. A failing conjunct is confirmed by the whole
+  // property, which also names the failing instance.
+  struct Split {
+    std::size_t n = 0;
+    std::vector<std::uint32_t> by_bit[res::kBits];     // conjuncts reading resource b whatever the state
+    std::vector<std::uint32_t> by_frame[kMaxFrames];  // conjuncts reading frame f (its column in the state)
+    std::vector<std::uint32_t> at_end;                // (=> all_finished X): only in final states
+  };
+  std::vector<Split> split(r.outcomes.size());
+  for (std::size_t k = 0; k < r.outcomes.size(); ++k) {
+    const Property* p = r.outcomes[k].property;
+    const std::size_t n = p->conjunct_count();
+    const std::vector<ConjunctReads> reads = n ? p->reads() : std::vector<ConjunctReads>{};
+    if (n == 0 || reads.size() != n) continue;
+    Split& sp = split[k];
+    sp.n = n;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (reads[i].final_only) sp.at_end.push_back(i);
+      for (ResMask b = reads[i].fixed; b; b &= b - 1) sp.by_bit[std::countr_zero(b)].push_back(i);
+      for (u8 f : reads[i].frames) sp.by_frame[f].push_back(i);
+    }
+  }
   auto check_new = [&](StateId lo, StateId hi) {
     const std::size_t np = r.outcomes.size();
     std::vector<std::vector<Hit>> hits(threads, std::vector<Hit>(np));
     parallel_for(lo, hi, threads, [&](std::size_t id, unsigned w) {
       const State s = store_.state(static_cast<StateId>(id));
       const bool final = is_final(s);
+      const StateId pid = store_.parent(static_cast<StateId>(id));
+      ColumnMap cp;
+      ResMask changed = res::kAll;
+      if (pid != kNoState) {
+        const State ps = store_.state(pid);
+        cp = column_map(sc_, ps);
+        changed = changed_resources(sc_, ps, s, cp);
+      }
+      unsigned frames_hit = 0;  // frames whose column (in the parent) the step changed
+      for (unsigned f = 0; f < kMaxFrames; ++f)
+        if (cp.of(static_cast<u8>(f)) & changed) frames_hit |= 1u << f;
       for (std::size_t k = 0; k < np; ++k) {
         const PropertyOutcome& o = r.outcomes[k];
         if (o.violated || o.property->is_deadlock() || hits[w][k].id != kNoState) continue;
+        bool maybe_fails = true;
+        if (split[k].n && pid != kNoState) {
+          // The conjuncts to re-evaluate, each once.
+          const Split& sp = split[k];
+          thread_local std::vector<std::uint32_t> stale, mark;
+          thread_local std::uint32_t gen = 0;
+          if (mark.size() < sp.n) mark.assign(sp.n, 0);
+          if (++gen == 0) {
+            std::fill(mark.begin(), mark.end(), 0);
+            gen = 1;
+          }
+          stale.clear();
+          auto add = [&](const std::vector<std::uint32_t>& ids) {
+            for (std::uint32_t i : ids)
+              if (mark[i] != gen) {
+                mark[i] = gen;
+                stale.push_back(i);
+              }
+          };
+          for (ResMask b = changed; b; b &= b - 1) add(sp.by_bit[std::countr_zero(b)]);
+          for (unsigned f = frames_hit; f; f &= f - 1) add(sp.by_frame[std::countr_zero(f)]);
+          if (final) add(sp.at_end);
+          maybe_fails = !o.property->conjuncts_hold(s, stale.data(), stale.size());
+        }
+        if (!maybe_fails) continue;
         if (auto why = o.property->check(sc_, s, final)) hits[w][k] = {static_cast<StateId>(id), std::move(*why)};
+        else INVARIANT(!split[k].n || pid == kNoState, "a conjunct fails but its property holds");
       }
     });
     for (std::size_t k = 0; k < np; ++k) {

@@ -5,6 +5,8 @@
 // steps declared independent commute.
 #include "model/footprint.hpp"
 
+#include <cstring>
+
 #include "model/paths.hpp"
 
 namespace cow {
@@ -231,6 +233,46 @@ Access future_access(const Scenario& sc, const Design& d, const State& s, const 
   for (std::size_t o = th.op + 1u; o < ops.size(); ++o)
     remaining_pcs(ops[o], kPcStart, [&](u8 p) { a |= step_access(c, ops[o], p, false); });
   return a;
+}
+
+ResMask changed_resources(const Scenario& sc, const State& a, const State& b, const ColumnMap& ca) {
+  ResMask m = 0;
+  static_assert(sizeof(Frame) == sizeof(std::uint64_t));
+  for (unsigned f = 0; f < kMaxFrames; ++f) {
+    std::uint64_t x, y;
+    std::memcpy(&x, &a.frames[f], sizeof x);
+    std::memcpy(&y, &b.frames[f], sizeof y);
+    if (x == y) continue;
+    m |= ca.of(static_cast<u8>(f));
+    if ((a.frames[f].refcount == 0) != (b.frames[f].refcount == 0)) m |= res::kFree;
+  }
+  for (unsigned tb = 0; tb < kMaxMms; ++tb) {
+    const PageTable &x = a.tables[tb], &y = b.tables[tb];
+    if (std::memcmp(&x, &y, sizeof x) == 0) continue;
+    if (x.ptl != y.ptl) m |= res::ptl(tb);
+    for (unsigned v = 0; v < kMaxVpages; ++v)
+      if (x.pte[v] != y.pte[v])
+        m |= res::col(v) | (x.pte[v].present() ? ca.of(x.pte[v].frame) : 0) |
+             (y.pte[v].present() ? ca.of(y.pte[v].frame) : 0);
+    if (x.users != y.users)
+      for (unsigned mm = 0; mm < kMaxMms; ++mm)
+        if (a.mms[mm].table == tb || b.mms[mm].table == tb) m |= res::mm(mm);
+  }
+  if (std::memcmp(&a.mms, &b.mms, sizeof a.mms) != 0)
+    for (unsigned mm = 0; mm < kMaxMms; ++mm) {
+      const Mm &x = a.mms[mm], &y = b.mms[mm];
+      if (x.mmap_lock != y.mmap_lock) m |= res::mmap(mm);
+      if (x.alive != y.alive || x.table != y.table || x.vma != y.vma) m |= res::mm(mm);
+    }
+  if (std::memcmp(&a.pins, &b.pins, sizeof a.pins) != 0)
+    for (unsigned p = 0; p < kMaxPins; ++p)
+      if (a.pins[p] != b.pins[p])
+        m |= (p < sc.pins.size() ? res::col(sc.pins[p].vpage) : res::kAllCols) | ca.of(a.pins[p].frame) |
+             ca.of(b.pins[p].frame);
+  for (unsigned t = 0; t < kMaxThreads; ++t)
+    if (std::memcmp(&a.threads[t], &b.threads[t], sizeof(Thread)) != 0) m |= res::thr(t);
+  if (a.brlock != b.brlock) m |= res::kBrlock;
+  return m;
 }
 
 bool is_back_edge(const State& s, const State& after, unsigned t) {

@@ -80,6 +80,12 @@ Access next_access(const Scenario& sc, const Design& d, const State& s, const Co
 // long as they leave alone what t touches: its next step and every later one.
 Access future_access(const Scenario& sc, const Design& d, const State& s, const ColumnMap& cm, unsigned t);
 
+// What a step from a to b changed, as resources as they are in a (ca: a's column map),
+// from the difference of the two states: a changed frame counts in its column in a, a
+// changed PTE or pin also in the columns the frames it referred to and refers to had
+// in a. Whatever reads (in a) none of these reads the same values in b.
+ResMask changed_resources(const Scenario& sc, const State& a, const State& b, const ColumnMap& ca);
+
 // Whether thread t's step from s to `after` goes backwards in its program (a retry loop):
 // every cycle of the state graph contains such a step, which the cycle proviso uses.
 bool is_back_edge(const State& s, const State& after, unsigned t);

@@ -10,11 +10,11 @@ namespace cow {
 // else fall through"; value() leaves a term's value in a register.
 class ProgramCompiler {
  public:
-  explicit ProgramCompiler(const Ground& g) : g_(g) {}
+  ProgramCompiler(const Ground& g, int root) : g_(g), root_(root) {}
 
   Program compile() {
     Label fail;
-    branch(g_.root, false, fail);
+    branch(root_, false, fail);
     emit(Program::Ins{Program::Op::Ret, 0, 0, 0, 0, 0, 1, 0, nullptr, {}});
     bind(fail);
     emit(Program::Ins{Program::Op::Ret, 0, 0, 0, 0, 0, 0, 0, nullptr, {}});
@@ -32,6 +32,7 @@ class ProgramCompiler {
   using Avail = std::map<int, std::uint32_t>;
 
   const Ground& g_;
+  int root_;
   Program p_;
   Avail avail_;
 
@@ -287,15 +288,20 @@ class ProgramCompiler {
   }
 };
 
-Program Program::compile(const Ground& g) { return ProgramCompiler(g).compile(); }
+Program Program::compile(const Ground& g) { return ProgramCompiler(g, g.root).compile(); }
+Program Program::compile(const Ground& g, int root) { return ProgramCompiler(g, root).compile(); }
 
 // Labels as values are a GNU extension (GCC and Clang both have it).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"
 bool Program::run(const SigEnv& base, const State& s) const {
+  const SigEnv env{base.sc, base.design_has_anon_exclusive, 0, {}};  // derived tables: fresh for s
+  return run_in(env, s);
+}
+
+bool Program::run_in(const SigEnv& env, const State& s) const {
   thread_local std::vector<long> registers;
   if (registers.size() < nregs_) registers.resize(nregs_);
-  const SigEnv env{base.sc, base.design_has_anon_exclusive, 0, {}};  // derived tables: fresh for s
   // Direct-threaded dispatch (GCC's labels as values): one indirect jump per
   // instruction, to a table indexed by the opcode.
   static const void* const labels[] = {

@@ -12,9 +12,13 @@ namespace cow {
 class Program {
  public:
   static Program compile(const Ground& g);
+  static Program compile(const Ground& g, int root);  // the sub-formula at `root` only
   // True when the property holds in s. Safe to call from several threads at once: the
   // registers and the per-state derived tables are the calling thread's own.
   bool run(const SigEnv& env, const State& s) const;
+  // The same with the caller's env, whose derived tables (if computed) are those of s:
+  // several programs run on one state share them.
+  bool run_in(const SigEnv& env, const State& s) const;
   std::size_t size() const { return code_.size(); }
 
   enum class Op : std::uint8_t {

@@ -24,6 +24,12 @@ class Property {
   // Its conjuncts and what each reads, for partial-order reduction (checker/por.cpp).
   // By default one conjunct that reads everything: every step is visible to it.
   virtual std::vector<ConjunctReads> reads() const { return {ConjunctReads::everything()}; }
+  // Incremental checking (checker/explorer.cpp): when the property comes as conjuncts,
+  // one per entry of reads() in the same order, each can be evaluated on its own, and a
+  // state need only re-evaluate those whose reads its step changed. 0: not split.
+  virtual std::size_t conjunct_count() const { return 0; }
+  // Whether the conjuncts ids[0..n) all hold in s.
+  virtual bool conjuncts_hold(const State&, const std::uint32_t* /*ids*/, std::size_t /*n*/) const { return true; }
 };
 
 const std::vector<const Property*>& builtin_properties();

@@ -100,22 +100,20 @@ void split(const Ground& g, int node, std::vector<int>& parts) {
 
 }  // namespace
 
-std::vector<ConjunctReads> conjunct_reads(const Ground& g, const Scenario& sc) {
-  std::vector<int> parts;
+std::vector<int> conjunct_roots(const Ground& g) {
+  std::vector<int> parts, out;
   if (g.root >= 0) split(g, g.root, parts);
-  std::vector<ConjunctReads> out;
-  for (int p : parts) {
-    const GNode& n = g.at(p);
-    if (n.k == K::Const) continue;  // true (a false one fails at load)
-    if (n.k == K::Implies && n.nkids == 2 && is_all_finished(g, g.kids_of(p)[0])) {
-      out.push_back(ConjunctReads{0, {}, true});
-      continue;
-    }
-    Walker w{g, sc, {}, std::vector<char>(g.nodes.size(), 0)};
-    w.walk(p);
-    out.push_back(std::move(w.out));
-  }
+  for (int p : parts)
+    if (g.at(p).k != K::Const) out.push_back(p);  // true (a false one fails at load)
   return out;
+}
+
+ConjunctReads conjunct_reads(const Ground& g, int p, const Scenario& sc) {
+  const GNode& n = g.at(p);
+  if (n.k == K::Implies && n.nkids == 2 && is_all_finished(g, g.kids_of(p)[0])) return ConjunctReads{0, {}, true};
+  Walker w{g, sc, {}, std::vector<char>(g.nodes.size(), 0)};
+  w.walk(p);
+  return std::move(w.out);
 }
 
 }  // namespace cow

@@ -19,6 +19,8 @@ struct ConjunctReads {
   static ConjunctReads everything() { return ConjunctReads{res::kAll, {}, false}; }
 };
 
-std::vector<ConjunctReads> conjunct_reads(const Ground& g, const Scenario& sc);
+// The top-level conjuncts of g (constant ones left out), and what each reads.
+std::vector<int> conjunct_roots(const Ground& g);
+ConjunctReads conjunct_reads(const Ground& g, int root, const Scenario& sc);
 
 }  // namespace cow

@@ -80,6 +80,7 @@ struct SmtProperty::Impl {
 
   Program program;  // what check() runs on every state
   std::vector<ConjunctReads> reads;  // its conjuncts' read sets (partial-order reduction)
+  std::vector<Program> parts;        // each conjunct compiled on its own (incremental checking)
 
   Impl(const Scenario& s, bool ae, std::string f) : sc(s), env_{s, ae, 0, {}}, file(std::move(f)) {}
 
@@ -512,7 +513,10 @@ struct SmtProperty::Impl {
     std::vector<long> env;
     ground_.root = ground(formula, env);
     program = Program::compile(ground_);
-    reads = conjunct_reads(ground_, sc);
+    for (int root : conjunct_roots(ground_)) {
+      reads.push_back(conjunct_reads(ground_, root, sc));
+      parts.push_back(Program::compile(ground_, root));
+    }
   }
 
   z3::expr value_expr(Sort s, long v) {
@@ -547,6 +551,13 @@ struct SmtProperty::Impl {
 };
 
 std::vector<ConjunctReads> SmtProperty::reads() const { return impl_->reads; }
+std::size_t SmtProperty::conjunct_count() const { return impl_->parts.size(); }
+bool SmtProperty::conjuncts_hold(const State& s, const std::uint32_t* ids, std::size_t n) const {
+  const SigEnv env{impl_->sc, impl_->env_.design_has_anon_exclusive, 0, {}};  // derived tables: once for s
+  for (std::size_t i = 0; i < n; ++i)
+    if (!impl_->parts[ids[i]].run_in(env, s)) return false;
+  return true;
+}
 
 SmtProperty::SmtProperty(const std::string& file, const Scenario& sc, bool ae)
     : impl_(std::make_unique<Impl>(sc, ae, file)), file_(file) {

@@ -35,6 +35,8 @@ class SmtProperty : public Property {
 
   const std::string& file() const { return file_; }
   std::vector<ConjunctReads> reads() const override;
+  std::size_t conjunct_count() const override;
+  bool conjuncts_hold(const State& s, const std::uint32_t* ids, std::size_t n) const override;
 
  private:
   struct Impl;
