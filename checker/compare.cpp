@@ -72,6 +72,8 @@ std::string run_compare(const CompareOptions& opt) {
       req.explore.threads = std::max(1u, std::thread::hardware_concurrency());
       req.explore.time_limit = opt.time_limit;
       req.explore.max_states = opt.max_states;
+      req.explore.por = opt.por;
+      req.explore.symmetry = opt.symmetry;
       CheckRun run = run_check(req);
       Row row{run.scenario.name, describe_params(run.scenario), d, {}, run.result.states, run.result.transitions,
               run.result.seconds};
@@ -118,6 +120,9 @@ std::string run_compare(const CompareOptions& opt) {
     for (const auto& c : columns) out += " " + cell(r, c) + " |";
     out += fmt::format(" {} | {} | {:.2f} |\n", r.states, r.transitions, r.seconds);
   }
+  if (opt.por || opt.symmetry)
+    out += fmt::format("\nStates and transitions of the reduced graph ({}{}{}).\n", opt.por ? "partial-order reduction" : "",
+                       opt.por && opt.symmetry ? ", " : "", opt.symmetry ? "frame symmetry" : "");
   return out;
 }
 

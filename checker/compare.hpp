@@ -14,6 +14,7 @@ struct CompareOptions {
   std::string format = "md";           // md | csv | json
   double time_limit = 0;
   unsigned long long max_states = 0;
+  bool por = false, symmetry = false;  // reductions (state counts are then of the reduced graph)
 };
 
 // Returns the rendered table. Throws InputError on bad input.

@@ -1,6 +1,7 @@
 #include "checker/explorer.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
 #include <bit>
 #include <chrono>
 #include <thread>
@@ -211,6 +212,8 @@ ExploreResult Explorer::run_in(Store& store_) {
   std::vector<char> finals(kBlock);
   double last_progress = 0;
   StateId level_end = 1;  // the first id of the next BFS level
+  StateId level_start = 0;
+  std::vector<std::size_t> levels;  // sizes of the completed BFS levels
   unsigned depth = 0;
   bool stop = false;
   for (StateId next = 0; next < store_.size() && !stop;) {
@@ -231,9 +234,19 @@ ExploreResult Explorer::run_in(Store& store_) {
     }
     if (opt_.progress && secs >= 2.0 && secs - last_progress >= 1.0) {
       last_progress = secs;
-      std::fprintf(stderr, "\r%12zu states  %9.0f states/s  depth %u  queue %zu  RSS %llu MiB  %.0f s   ",
+      // ETA once the levels shrink: the rest as a geometric tail of the last two ratios.
+      std::string eta;
+      const std::size_t nl = levels.size();
+      if (nl >= 3 && levels[nl - 1] < levels[nl - 2] && levels[nl - 2] < levels[nl - 3]) {
+        const double q = static_cast<double>(levels[nl - 1]) / static_cast<double>(levels[nl - 2]);
+        const double queue = static_cast<double>(store_.size() - next);
+        const double future = static_cast<double>(store_.size() - level_end) * q / (1 - q);
+        const double rate = static_cast<double>(next) / secs;  // states expanded per second
+        if (rate > 0) eta = fmt::format("  ETA ~{:.0f} s", (queue + future) / rate);
+      }
+      std::fprintf(stderr, "\r%12zu states  %9.0f states/s  depth %u  queue %zu  RSS %llu MiB  %.0f s%s   ",
                    store_.size(), static_cast<double>(store_.size()) / secs, depth, store_.size() - next,
-                   static_cast<unsigned long long>(current_rss_kb() / 1024), secs);
+                   static_cast<unsigned long long>(current_rss_kb() / 1024), secs, eta.c_str());
       std::fflush(stderr);
     }
 
@@ -259,6 +272,8 @@ ExploreResult Explorer::run_in(Store& store_) {
     StateId id = next;
     for (; id < end; ++id) {
       if (id == level_end) {
+        levels.push_back(level_end - level_start);
+        level_start = level_end;
         ++depth;
         level_end = static_cast<StateId>(store_.size());
       }

@@ -159,6 +159,8 @@ int main(int argc, char** argv) {
   compare->add_option("--format", co.format, "md, csv or json");
   compare->add_option("--out", out_file, "write the table to FILE too");
   compare->add_option("--time-limit", co.time_limit, "per run, seconds");
+  compare->add_flag("--por", co.por, "partial-order reduction (states counted in the reduced graph)");
+  compare->add_flag("--symmetry", co.symmetry, "frame symmetry (states counted up to renaming of frames)");
 
   std::string replay_file;
   CLI::App* replay_cmd = app.add_subcommand("replay", "re-execute a JSON counterexample step by step and check it");
