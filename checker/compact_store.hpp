@@ -72,7 +72,7 @@ class CompactStore {
   }
   static std::uint64_t mix(std::uint64_t h) { return (h ^ (h >> 29)) * 0xbf58476d1ce4e5b9ULL; }
   void grow() {
-    std::vector<std::uint64_t> bigger(slots_.size() * 2, 0);
+    std::vector<std::uint64_t, HugeAlloc<std::uint64_t>> bigger(slots_.size() * 2, 0);
     const std::size_t mask = bigger.size() - 1;
     for (std::uint64_t fp : slots_) {
       if (!fp) continue;
@@ -82,7 +82,7 @@ class CompactStore {
     }
     slots_.swap(bigger);
   }
-  std::vector<std::uint64_t> slots_;
+  std::vector<std::uint64_t, HugeAlloc<std::uint64_t>> slots_;
   std::size_t used_ = 0;
   std::vector<StateId> parents_;
   std::vector<u8> tids_;

@@ -267,7 +267,23 @@ ExploreResult Explorer::run_in(Store& store_) {
       for (const Successor& su : ex.succ) pr.push_back(store_.prepare(su.next, s));
     });
 
-    // 2. Insertion, in state order, by this thread.
+    // 2. Insertion, in state order, by this thread. The collapse store first interns
+    // every successor's chunks, fetching memory a few successors ahead.
+    constexpr bool staged = requires { store_.insert_interned(StateId{}, preps[0][0]); };
+    constexpr std::size_t kAhead = 24;
+    std::vector<typename Store::Prepared*> flat;
+    if constexpr (staged) {
+      for (StateId i = next; i < end; ++i)
+        for (auto& p : preps[i - next]) flat.push_back(&p);
+      std::size_t f = 0;
+      for (StateId i = next; i < end; ++i)
+        for (std::size_t j = 0; j < preps[i - next].size(); ++j, ++f) {
+          if (f + 2 * kAhead < flat.size()) store_.prefetch_chunks(*flat[f + 2 * kAhead], false);
+          if (f + kAhead < flat.size()) store_.prefetch_chunks(*flat[f + kAhead], true);
+          store_.intern_chunks(exps[i - next].succ[j].next, i, *flat[f]);
+        }
+    }
+    std::size_t flat_at = 0;
     const StateId first_new = static_cast<StateId>(store_.size());
     StateId id = next;
     for (; id < end; ++id) {
@@ -296,7 +312,13 @@ ExploreResult Explorer::run_in(Store& store_) {
       }
       for (std::size_t j = 0; j < ex.succ.size(); ++j) {
         ++r.transitions;
-        store_.insert(ex.succ[j].next, id, preps[id - next][j], ex.succ[j].tid);
+        if constexpr (staged) {
+          if (flat_at + 2 * kAhead < flat.size()) store_.prefetch_key(*flat[flat_at + 2 * kAhead], false);
+          if (flat_at + kAhead < flat.size()) store_.prefetch_key(*flat[flat_at + kAhead], true);
+          store_.insert_interned(id, *flat[flat_at++]);
+        } else {
+          store_.insert(ex.succ[j].next, id, preps[id - next][j], ex.succ[j].tid);
+        }
       }
       if (opt_.max_states && store_.size() >= opt_.max_states && id + 1 < store_.size()) {
         r.completion = Completion::LimitHit;
