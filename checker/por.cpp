@@ -80,19 +80,22 @@ void Reducer::reduce(const State& s, Expansion& ex) const {
     }
   };
 
+  // The cycle proviso: a set with a backward step (a retry loop) is not taken, so every
+  // cycle of the reduced graph goes through a fully expanded state.
+  unsigned back = 0;
+  for (const Successor& su : ex.succ)
+    if (is_back_edge(s, su.next, su.tid)) back |= 1u << su.tid;
   unsigned best = enabled;
   int best_count = std::popcount(enabled);
-  for (unsigned e = enabled; e && best_count > 1; e &= e - 1) {
+  for (unsigned e = enabled & ~back; e && best_count > 1; e &= e - 1) {
     unsigned T = closure(static_cast<unsigned>(std::countr_zero(e)));
     int c = std::popcount(T & enabled);
-    if (c < best_count) {
+    if (c < best_count && !(T & enabled & back)) {
       best = T;
       best_count = c;
     }
   }
   if ((best & enabled) == enabled) return;
-  for (const Successor& su : ex.succ)
-    if ((best >> su.tid & 1u) && is_back_edge(s, su.next, su.tid)) return;  // cycle proviso
   std::erase_if(ex.succ, [&](const Successor& su) { return !(best >> su.tid & 1u); });
 }
 

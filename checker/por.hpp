@@ -8,9 +8,10 @@
 // conjunct of a property fails, provided that
 //   - visibility: for each conjunct, if every enabled step of T may change what it reads,
 //     T also holds every thread that may change it later;
-//   - the cycle proviso: a state whose chosen steps include a backward step of some
-//     thread's program (a retry loop) is expanded fully, so no step is postponed forever
-//     around a cycle.
+//   - the cycle proviso: a set whose steps include a backward step of some thread's
+//     program (a retry loop) is never chosen (the state is expanded fully when every
+//     smaller persistent set has one), so every cycle of the reduced graph passes
+//     through a fully expanded state and no step is postponed forever around it.
 // A state where a frame is reachable from two virtual pages (ColumnMap::linked) is
 // expanded fully. The smallest persistent set over every choice of first thread wins.
 #pragma once
