@@ -235,3 +235,15 @@ TEST_CASE("bad input: a thread loop far past kMaxThreads", "[cli][bad-input]") {
   REQUIRE(has(big.output, "must be between 0 and 1000000"));
 #endif
 }
+
+TEST_CASE("bad input: --symmetry with a property that names a frame by number", "[cli][bad-input][symmetry]") {
+  const std::string prop = shell_quote(std::string(COWCHECK_SOURCE_DIR) + "/tests/inputs/symmetry/names-a-frame.smt2");
+  Result r = run_cowcheck(check_args(odirect_fork(), "--symmetry --property " + prop));
+  SHOW(r);
+  REQUIRE(r.status == 2);
+  REQUIRE(has(r.output, "names-a-frame.smt2"));
+  REQUIRE(has(r.output, "names a frame by number"));
+  Result plain = run_cowcheck(check_args(odirect_fork(), "--property " + prop));
+  SHOW(plain);
+  REQUIRE((plain.status == 0 || plain.status == 1));
+}
