@@ -66,18 +66,26 @@ CheckRun run_check(const CheckRequest& req) {
         if (text.find("frame#") != std::string::npos)
           throw InputError(smt->file(), 0, 0,
                            "the property names a frame by number, which --symmetry renames: quantify over frames instead");
+        for (const auto& cls : run.scenario.thread_classes)
+          for (u8 t : cls) {
+            const std::string& n = run.scenario.threads[t].name;
+            if (text.find("thread:" + n) != std::string::npos || text.find("val:" + n + ":") != std::string::npos)
+              throw InputError(smt->file(), 0, 0,
+                               "the property names thread '" + n + "' (or its values), which --symmetry interchanges "
+                               "with the other threads of its symmetric loop: quantify over threads instead");
+          }
       }
   Explorer ex(run.scenario, *run.design, opt);
   run.result = ex.run();
   for (PropertyOutcome& o : run.result.outcomes) {
     if (!o.violated) run.traces.emplace_back();
-    else if (opt.hash_compact) run.traces.push_back(replay_steps(run.scenario, *run.design, ex.path_to(o.state)));
+    else if (opt.hash_compact) run.traces.push_back(replay_steps(run.scenario, *run.design, ex.path_to(o.state), opt.symmetry));
     else run.traces.push_back(rebuild_trace(run.scenario, *run.design, ex.store(), o.state, opt.symmetry));
     if (auto* smt = dynamic_cast<const SmtProperty*>(o.property); smt && o.violated)
       o.certificate = smt->certify(run.traces.back().last);
   }
   if (run.result.completion == Completion::OutOfFrames) {
-    Trace t = opt.hash_compact ? replay_steps(run.scenario, *run.design, ex.path_to(run.result.out_of_frames_at))
+    Trace t = opt.hash_compact ? replay_steps(run.scenario, *run.design, ex.path_to(run.result.out_of_frames_at), opt.symmetry)
                                : rebuild_trace(run.scenario, *run.design, ex.store(), run.result.out_of_frames_at, opt.symmetry);
     throw InputError(req.scenario_file, 0, 0,
                      fmt::format("the scenario needs more than the model's bound kMaxFrames = {} frames "

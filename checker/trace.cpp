@@ -33,15 +33,43 @@ Trace rebuild_trace(const Scenario& sc, const Design& d, const StateStore& store
   return tr;
 }
 
-Trace replay_steps(const Scenario& sc, const Design& d, const std::vector<u8>& tids) {
+Trace replay_steps(const Scenario& sc, const Design& d, const std::vector<u8>& tids, bool symmetry) {
+  auto step = [&](const State& s, u8 tid, State& out, std::string_view& label) {
+    out = s;
+    Step st{sc, out, tid};
+    bool ok = !thread_finished(sc, s, tid) && thread_started(sc, s, tid) && take_step(st, d) && !st.out_of_frames;
+    label = st.label;
+    return ok;
+  };
   Trace tr;
   State from = sc.initial;
+  // With symmetry the threads were recorded in the stored (canonical) states: follow the
+  // canonical path alongside and take, in the real state, the step that leads to it.
+  State canon = sc.initial;
+  if (symmetry) canonicalize(sc, canon);
   for (u8 tid : tids) {
-    State to = from;
-    Step st{sc, to, tid};
-    INVARIANT(!thread_finished(sc, from, tid) && thread_started(sc, from, tid) && take_step(st, d) && !st.out_of_frames,
-              "counterexample step cannot be replayed");
-    tr.steps.push_back({tid, std::string(st.label), describe_changes(sc, d, from, to)});
+    State to;
+    std::string_view label;
+    u8 real = tid;
+    if (symmetry) {
+      State next;
+      INVARIANT(step(canon, tid, next, label), "counterexample step cannot be replayed");
+      canonicalize(sc, next);
+      bool found = false;
+      for (u8 u = 0; u < sc.threads.size() && !found; ++u) {
+        State c;
+        if (!step(from, u, c, label)) continue;
+        canonicalize(sc, c);
+        if (c == next) {
+          real = u;
+          found = true;
+        }
+      }
+      INVARIANT(found, "counterexample step cannot be replayed up to symmetry");
+      canon = next;
+    }
+    INVARIANT(step(from, real, to, label), "counterexample step cannot be replayed");
+    tr.steps.push_back({real, std::string(label), describe_changes(sc, d, from, to)});
     from = to;
   }
   tr.last = from;

@@ -30,7 +30,8 @@ Trace rebuild_trace(const Scenario& sc, const Design& d, const StateStore& store
 
 // The execution in which the given threads take one step each, in order, from the
 // initial state (how hash compaction, which keeps no states, rebuilds its traces).
-Trace replay_steps(const Scenario& sc, const Design& d, const std::vector<u8>& tids);
+// With `symmetry` the threads are those of the canonical states (model/symmetry.hpp).
+Trace replay_steps(const Scenario& sc, const Design& d, const std::vector<u8>& tids, bool symmetry = false);
 
 // What changed from a to b, one line per field, e.g. "parent pte[0]: rw frame#0 -> ro frame#0".
 std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, const State& a, const State& b);

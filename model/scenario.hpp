@@ -79,6 +79,10 @@ struct Scenario {
   // last write when a single thread (or device) writes it, 0 when nothing is expected.
   std::array<std::array<std::array<u8, kHalves>, kMaxVpages>, kMaxMms> final_expect{};
   State initial{};
+  // Interchangeable threads (a [[thread]] loop declared `symmetric = true`): same process,
+  // same operations on the same pages, each with its own values and pins. --symmetry
+  // stores states up to permutations of each class (model/symmetry.cpp).
+  std::vector<std::vector<u8>> thread_classes;
 
   const WriteDef* write(u8 id) const { return id == 0 ? nullptr : &writes.at(id - 1u); }
   std::string value_name(u8 id) const { return id == 0 ? "0" : writes.at(id - 1u).name; }

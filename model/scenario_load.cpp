@@ -63,6 +63,7 @@ class Loader {
     load_threads(root);
     resolve_pins();
     compute_expectations();
+    check_symmetric();
     build_initial_state();
     return std::move(sc_);
   }
@@ -272,9 +273,50 @@ class Loader {
     if (!n->is_array_of_tables()) fail(*n, "'thread' must be written as [[thread]] tables");
     for (const toml::node& tn : *n->as_array()) {
       const toml::table& tt = *tn.as_table();
-      check_keys(tt, {"name", "process", "device", "for", "when", "ops"});
+      check_keys(tt, {"name", "process", "device", "for", "when", "ops", "symmetric"});
       if (!when(tt, params_)) continue;
+      const std::size_t first = sc_.threads.size();
       for (const Env& env : expand(tt, params_)) load_thread(tn, tt, env);
+      if (opt_bool(tt, "symmetric", false)) symmetric_.push_back({first, sc_.threads.size(), &tn});
+    }
+  }
+
+  // A `symmetric = true` loop: its threads must be interchangeable (checked once the pins
+  // and values are resolved).
+  struct SymmetricDecl {
+    std::size_t first, end;
+    const toml::node* where;
+  };
+  std::vector<SymmetricDecl> symmetric_;
+  void check_symmetric() {
+    static constexpr std::size_t kMaxPermutations = 720;
+    std::size_t perms = 1;
+    for (const SymmetricDecl& d : symmetric_) {
+      if (d.end - d.first < 2) continue;  // one thread: nothing to permute
+      const ThreadDef& a = sc_.threads[d.first];
+      std::vector<u8> cls;
+      for (std::size_t t = d.first; t < d.end; ++t) {
+        const ThreadDef& b = sc_.threads[t];
+        cls.push_back(static_cast<u8>(t));
+        if (b.mm != a.mm) fail(*d.where, "symmetric threads must run in the same process ('" + b.name + "' does not)");
+        if (b.ops.size() != a.ops.size())
+          fail(*d.where, "symmetric threads must do the same operations ('" + a.name + "' and '" + b.name + "' differ)");
+        for (std::size_t o = 0; o < a.ops.size(); ++o) {
+          const Op &x = a.ops[o], &y = b.ops[o];
+          if (x.kind == OpKind::Fork || x.kind == OpKind::Unpin || x.kind == OpKind::Dma || x.kind == OpKind::Madvise)
+            fail(*d.where, std::string("a symmetric thread cannot do '") + op_name(x.kind) +
+                               "' (it names a process or a pin shared by all): use write, read, odirect_read, pin_longterm");
+          if (x.kind != y.kind || x.page != y.page || x.half != y.half || (x.write_id == 0) != (y.write_id == 0) ||
+              (x.pin == kNone) != (y.pin == kNone))
+            fail(*d.where, "symmetric threads must do the same operations on the same pages ('" + a.name + "' and '" +
+                               b.name + "' differ at op " + std::to_string(o + 1) + ")");
+        }
+      }
+      for (std::size_t k = 2; k <= cls.size(); ++k) perms *= k;
+      if (perms > kMaxPermutations)
+        fail(*d.where, "too many interchangeable threads: at most " + std::to_string(kMaxPermutations) +
+                           " permutations in all (6 threads in one class)");
+      sc_.thread_classes.push_back(std::move(cls));
     }
   }
 

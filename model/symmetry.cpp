@@ -1,6 +1,8 @@
 #include "model/symmetry.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <vector>
 
 #include "model/paths.hpp"
 
@@ -18,7 +20,7 @@ bool frame_live(const Scenario& sc, const State& s, unsigned t) {
 
 }  // namespace
 
-bool canonicalize(const Scenario& sc, State& s) {
+bool canonicalize_frames(const Scenario& sc, State& s) {
   for (unsigned t = 0; t < sc.threads.size(); ++t)
     if (!frame_live(sc, s, t)) s.threads[t].frame = kNone;
 
@@ -68,6 +70,66 @@ bool canonicalize(const Scenario& sc, State& s) {
   for (Pin& p : s.pins) map(p.frame);
   for (Thread& th : s.threads) map(th.frame);
   return true;
+}
+
+namespace {
+
+// s with the threads of each class renamed by perm (perm[t] = the thread t becomes):
+// their locals, the pins of their ops, the values they write, and lock holders follow.
+State permute_threads(const Scenario& sc, const State& s, const u8* perm) {
+  u8 value[256], pin[kMaxPins];
+  for (unsigned v = 0; v < 256; ++v) value[v] = static_cast<u8>(v);
+  for (unsigned p = 0; p < kMaxPins; ++p) pin[p] = static_cast<u8>(p);
+  for (unsigned t = 0; t < sc.threads.size(); ++t) {
+    if (perm[t] == t) continue;
+    const auto &from = sc.threads[t].ops, &to = sc.threads[perm[t]].ops;
+    for (std::size_t o = 0; o < from.size(); ++o) {
+      if (from[o].write_id) value[from[o].write_id] = to[o].write_id;
+      if (from[o].pin != kNone) pin[from[o].pin] = to[o].pin;
+    }
+  }
+  auto who = [&](u8 t) { return t < sc.threads.size() ? perm[t] : t; };
+  State x = s;
+  for (unsigned t = 0; t < sc.threads.size(); ++t) {
+    Thread th = s.threads[t];
+    if (th.seen != 0xFF) th.seen = value[th.seen];  // 0xFF: killed (SIGSEGV)
+    x.threads[perm[t]] = th;
+  }
+  for (unsigned p = 0; p < kMaxPins; ++p) x.pins[pin[p]] = s.pins[p];
+  for (Frame& f : x.frames)
+    for (u8& d : f.data) d = value[d];
+  for (PageTable& pt : x.tables) pt.ptl.holder = who(pt.ptl.holder);
+  for (Mm& m : x.mms) m.mmap_lock.writer = who(m.mmap_lock.writer);
+  x.brlock.writer = who(x.brlock.writer);
+  return x;
+}
+
+}  // namespace
+
+bool canonicalize(const Scenario& sc, State& s) {
+  if (sc.thread_classes.empty()) return canonicalize_frames(sc, s);
+  // The least (as bytes) frame-canonical form over every permutation of each class.
+  u8 perm[kMaxThreads];
+  for (unsigned t = 0; t < kMaxThreads; ++t) perm[t] = static_cast<u8>(t);
+  std::vector<std::vector<u8>> order = sc.thread_classes;  // current arrangement of each class
+  State best{};
+  bool have = false, renamed = true;
+  for (;;) {
+    for (std::size_t c = 0; c < order.size(); ++c)
+      for (std::size_t i = 0; i < order[c].size(); ++i) perm[sc.thread_classes[c][i]] = order[c][i];
+    State x = permute_threads(sc, s, perm);
+    bool r = canonicalize_frames(sc, x);
+    if (!have || std::memcmp(&x, &best, sizeof(State)) < 0) {
+      best = x;
+      renamed = r;
+      have = true;
+    }
+    std::size_t c = 0;  // next arrangement: odometer over the classes' permutations
+    while (c < order.size() && !std::next_permutation(order[c].begin(), order[c].end())) ++c;
+    if (c == order.size()) break;
+  }
+  s = best;
+  return renamed;
 }
 
 }  // namespace cow

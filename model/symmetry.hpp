@@ -12,14 +12,19 @@
 //   - the allocator takes the lowest free frame, which is a choice among identical free
 //     frames only while no live reference points at a free frame (a use after free).
 //     A state with such a dangling reference is left unrenamed.
-// Properties must not name frames by number outside a quantifier (checked when they are
-// loaded with --symmetry; properties/smt_property.cpp).
+// Properties must not name frames, or threads of a symmetric class and their values, by
+// name (checked when they are loaded with --symmetry; checker/run.cpp).
 #pragma once
 #include "model/scenario.hpp"
 
 namespace cow {
 
-// Puts s in canonical form; returns false when it was left unrenamed (dangling reference).
+// Puts s in canonical form; returns false when its frames were left unrenamed (dangling
+// reference). With interchangeable threads (Scenario::thread_classes) the form is the
+// least, as bytes, over every permutation of each class: the threads' locals, the pins
+// of their ops, the values they write and the lock holders are renamed with them.
 bool canonicalize(const Scenario& sc, State& s);
+// Frames only.
+bool canonicalize_frames(const Scenario& sc, State& s);
 
 }  // namespace cow

@@ -247,3 +247,9 @@ TEST_CASE("bad input: --symmetry with a property that names a frame by number", 
   SHOW(plain);
   REQUIRE((plain.status == 0 || plain.status == 1));
 }
+
+TEST_CASE("bad input: threads declared symmetric that are not interchangeable", "[cli][bad-input][symmetry]") {
+  Result r = expect_error_at("symmetric_differ.toml", "DIFFERENT-PAGES");
+  REQUIRE(has(r.output, "symmetric threads must do the same operations on the same pages"));
+  REQUIRE(has(r.output, "'W0' and 'W1'"));
+}
