@@ -27,11 +27,14 @@ class Design {
 
   // get_user_pages_fast(): an optional entry step (r0), the lockless PTE read (r1:
   // returns false to fall back to the slow path, after undoing what the entry took) and
-  // taking the reference (r2). The frame found at r1 is kept in Thread::frame.
+  // taking the reference (r2: returns false when a re-check of the PTE fails and the
+  // reference was dropped again: slow path). The frame found at r1 is in Thread::frame.
   virtual bool gup_fast_has_enter() const = 0;
   virtual bool gup_fast_enter(Step& st) const = 0;                                   // r0
   virtual bool gup_fast_read_pte(Step& st, unsigned mm, unsigned v, bool write) const = 0;  // r1
-  virtual void gup_fast_get_page(Step& st) const = 0;                                // r2
+  virtual bool gup_fast_get_page(Step& st) const = 0;                                // r2
+  // Whether r2 can fall back to the slow path (the design re-checks after the grab).
+  virtual bool gup_fast_rechecks() const { return false; }
 
   // The write fault on a present, read-only PTE, PT lock held (do_wp_page).
   virtual void do_wp_page(Step& st, unsigned mm, unsigned v) const = 0;

@@ -104,8 +104,8 @@ Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
           a.r |= v | c.mmres();
           if (brlock) a.inc |= res::kBrlock;
           break;
-        case kPcR2:
-          a.w |= c.pin_col(op) | v | (now ? c.held(f, false) : res::kFree);
+        case kPcR2:  // get_page (FOLL_PIN: also mm->has_pinned), maybe a re-check of the PTE
+          a.w |= c.pin_col(op) | v | (now ? c.held(f, false) : res::kFree) | (op.foll_pin ? c.mmres() : 0);
           if (brlock) a.inc |= res::kBrlock;
           break;
         case kPcS0:
@@ -113,7 +113,10 @@ Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
           a.r |= c.mmres();
           break;
         case kPcS1: a.w |= c.ptl(); break;
-        case kPcS2: a.w |= v | c.pin_col(op) | res::kFree | c.ptl(); a.r |= c.mmres(); break;
+        case kPcS2:
+          a.w |= v | c.pin_col(op) | res::kFree | c.ptl() | (op.foll_pin ? c.mmres() : 0);
+          a.r |= c.mmres();
+          break;
         case kPcS3: if (longterm) a.w |= c.mmap(); else a.inc |= c.mmap(); break;
         case kPcD0: a.w |= c.pin_col(op) | v | (now ? c.held(f, false) : 0); break;
         case kPcD1: a.w |= c.pin_col(op) | v | (now ? c.held(f, true) : res::kFree); break;
@@ -171,7 +174,7 @@ Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
 
 // The pcs an op may still run from pc (in any order: loops included).
 template <class F>
-void remaining_pcs(const Op& op, u8 pc, F&& f) {
+void remaining_pcs(const Design& d, const Op& op, u8 pc, F&& f) {
   switch (op.kind) {
     case OpKind::Write:
       for (u8 p : {kPcStart, kPcW1, kPcW2, kPcW3, kPcW4}) f(p);
@@ -182,9 +185,10 @@ void remaining_pcs(const Op& op, u8 pc, F&& f) {
       if (pc == kPcStart) f(kPcStart);
       if (gup) f(kPcR1);
       if (gup || pc == kPcR2) f(kPcR2);
-      const bool slow = gup || (pc >= kPcS0 && pc <= kPcS3);
+      const bool from_r2 = pc == kPcR2 && d.gup_fast_rechecks();  // r2 may fall back
+      const bool slow = gup || from_r2 || (pc >= kPcS0 && pc <= kPcS3);
       if (slow)
-        for (unsigned p = (gup ? unsigned{kPcS0} : unsigned{pc}); p <= kPcS3; ++p) f(static_cast<u8>(p));
+        for (unsigned p = (gup || from_r2 ? unsigned{kPcS0} : unsigned{pc}); p <= kPcS3; ++p) f(static_cast<u8>(p));
       if (op.kind == OpKind::OdirectRead) {
         if (pc != kPcD1) f(kPcD0);
         f(kPcD1);
@@ -227,11 +231,11 @@ Access future_access(const Scenario& sc, const Design& d, const State& s, const 
   const Op& cur = ops[th.op];
   // A fork in progress touches the pages it has still to copy (from its idx on).
   const bool fork_started = cur.kind == OpKind::Fork && th.pc != kPcStart;
-  remaining_pcs(cur, th.pc, [&](u8 p) {
+  remaining_pcs(d, cur, th.pc, [&](u8 p) {
     a |= step_access(c, cur, p, p == th.pc || frame_known(cur, th.pc) || fork_started);
   });
   for (std::size_t o = th.op + 1u; o < ops.size(); ++o)
-    remaining_pcs(ops[o], kPcStart, [&](u8 p) { a |= step_access(c, ops[o], p, false); });
+    remaining_pcs(d, ops[o], kPcStart, [&](u8 p) { a |= step_access(c, ops[o], p, false); });
   return a;
 }
 
@@ -262,7 +266,8 @@ ResMask changed_resources(const Scenario& sc, const State& a, const State& b, co
     for (unsigned mm = 0; mm < kMaxMms; ++mm) {
       const Mm &x = a.mms[mm], &y = b.mms[mm];
       if (x.mmap_lock != y.mmap_lock) m |= res::mmap(mm);
-      if (x.alive != y.alive || x.table != y.table || x.vma != y.vma) m |= res::mm(mm);
+      if (x.alive != y.alive || x.table != y.table || x.vma != y.vma || x.has_pinned != y.has_pinned)
+        m |= res::mm(mm);
     }
   if (std::memcmp(&a.pins, &b.pins, sizeof a.pins) != 0)
     for (unsigned p = 0; p < kMaxPins; ++p)

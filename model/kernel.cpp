@@ -66,14 +66,28 @@ void page_remove_rmap(State& s, u8 f) {
   s.frames[f].mapcount--;
 }
 
+// FOLL_PIN (pin_user_pages, 5.7+; mm/gup.c try_grab_page, v5.9): the reference is also
+// counted as a pin (the kernel adds GUP_PIN_COUNTING_BIAS to the refcount; the model keeps
+// the count apart, so page_maybe_dma_pinned is exact here), and the mm is marked
+// (internal_get_user_pages_fast / __gup_longterm_locked: atomic_set(&mm->has_pinned, 1)).
 void pin_taken(Step& st, u8 pin, u8 f) {
   INVARIANT(pin < kMaxPins, "pin slot out of range");
   st.s.pins[pin].state = kPinActive;
   st.s.pins[pin].frame = f;
+  if (st.sc.pins[pin].foll_pin) {
+    INVARIANT(st.s.frames[f].pincount < 0xFF, "pincount overflow");
+    st.s.frames[f].pincount++;
+    st.s.mms[st.sc.pins[pin].owner_mm].has_pinned = 1;
+  }
 }
 
 void pin_released(Step& st, u8 pin) {
   INVARIANT(st.s.pins[pin].state == kPinActive, "releasing a pin that is not held");
+  if (st.sc.pins[pin].foll_pin) {  // unpin_user_page
+    u8 f = st.s.pins[pin].frame;
+    INVARIANT(st.s.frames[f].pincount > 0, "unpin of a frame with no pin");
+    st.s.frames[f].pincount--;
+  }
   st.s.pins[pin].state = kPinReleased;
   st.s.pins[pin].frame = kNone;  // the reference is gone: it holds no frame any more
 }

@@ -193,9 +193,8 @@ bool step_odirect_read(Step& st, const Design& d) {
       if (d.gup_fast_read_pte(st, mm, op.page, /*write=*/true)) st.go(kPcR2);
       else st.go(kPcS0);
       return true;
-    case kPcR2:
-      d.gup_fast_get_page(st);
-      st.go(kPcD0);
+    case kPcR2:  // the reference; a design that re-checks the PTE may fall back here
+      st.go(d.gup_fast_get_page(st) ? kPcD0 : kPcS0);
       return true;
     case kPcS0: case kPcS1: case kPcS2: case kPcS3:
       return step_gup_slow(st, d, kPcD0);
@@ -208,8 +207,8 @@ bool step_odirect_read(Step& st, const Design& d) {
     }
     case kPcD1:  // dio_bio_complete: page_cache_release(page)
       st.label = "dio_bio_complete:put_page";
+      pin_released(st, op.pin);  // (FOLL_PIN: unpin_user_page)
       put_page(st.s, t.frame);
-      pin_released(st, op.pin);
       st.finish_op();
       return true;
     default:
@@ -325,12 +324,14 @@ bool take_step(Step& st, const Design& d) {
       // until unpin.
       if (st.self().pc == kPcStart) st.go(kPcS0);
       return step_gup_slow(st, d, kPcStart);
-    case OpKind::Unpin:  // the driver's put_page when the memory is deregistered
+    case OpKind::Unpin: {  // the driver's put_page when the memory is deregistered
       st.label = "put_page(unpin)";
-      put_page(st.s, st.s.pins[op.pin].frame);
+      u8 f = st.s.pins[op.pin].frame;
       pin_released(st, op.pin);
+      put_page(st.s, f);
       st.finish_op();
       return true;
+    }
     case OpKind::Dma: {  // the device writes through a pin it holds (waits for the pin)
       const Pin& pin = st.s.pins[op.pin];
       st.label = "dma:write";

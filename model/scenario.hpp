@@ -33,6 +33,7 @@ struct Op {
   u8 child = kNone; // mm the fork creates
   u8 expect = 0;    // read: the write id it should see (0: nothing to check)
   Advice advice{};  // madvise
+  bool foll_pin = false;  // odirect_read: pin_user_pages (FOLL_PIN) rather than get_user_pages (FOLL_GET)
   int line = 0;     // where it was declared
 };
 
@@ -48,6 +49,7 @@ struct PinDef {
   u8 vpage = 0;
   bool write = true;
   bool longterm = false;
+  bool foll_pin = false;  // FOLL_PIN (pincount, page_maybe_dma_pinned, mm->has_pinned), else FOLL_GET
   u8 thread = 0;  // who takes it
 };
 

@@ -436,11 +436,13 @@ class Loader {
         op.half = half();
         break;
       case OpKind::OdirectRead:
-        check_keys(ot, {"op", "page", "half", "for", "when"});
+        check_keys(ot, {"op", "page", "half", "foll_pin", "for", "when"});
         need_process();
         op.page = page();
         op.half = half();
+        op.foll_pin = ot.get("foll_pin") && req_int(ot, "foll_pin", env) != 0;  // default FOLL_GET
         op.pin = new_pin(td.name + ":odirect@" + std::to_string(op.page), tid, op.page, false, on);
+        sc_.pins[op.pin].foll_pin = op.foll_pin;
         op.write_id = new_write(tid, td.mm, op.page, op.half, true, pos(on));
         break;
       case OpKind::Fork: {
@@ -458,15 +460,17 @@ class Loader {
         break;
       }
       case OpKind::PinLongterm: {
-        check_keys(ot, {"op", "page", "pin", "for", "when"});
+        check_keys(ot, {"op", "page", "pin", "foll_pin", "for", "when"});
         need_process();
         op.page = page();
+        op.foll_pin = ot.get("foll_pin") && req_int(ot, "foll_pin", env) != 0;
         std::string name = td.name + ":pin@" + std::to_string(op.page);
         if (const toml::node* pn = ot.get("pin")) {
           if (!pn->is_string()) fail(*pn, "'pin' must be a name (a string)");
           name = pn->as_string()->get();
         }
         op.pin = new_pin(name, tid, op.page, true, on);
+        sc_.pins[op.pin].foll_pin = op.foll_pin;
         break;
       }
       case OpKind::Unpin:

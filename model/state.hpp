@@ -85,6 +85,8 @@ struct Mm {
   u8 table = kNone;  // index into State::tables
   RwLock mmap_lock;
   std::array<Vma, kMaxVmas> vma{};
+  u8 has_pinned = 0;  // mm->has_pinned (5.9, 008cfe4418b3): some FOLL_PIN was ever taken; never cleared
+  u8 reserved = 0;    // keeps State free of padding; always 0
   bool operator==(const Mm&) const = default;
 };
 

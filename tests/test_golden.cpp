@@ -147,3 +147,29 @@ TEST_CASE("ODF(4): whole-graph state counts equal the reference", "[.slow][golde
     CHECK(run.result.states == states);
   }
 }
+
+// The 5.9 cycle (issue 5, first designs): 09854ba94c6a made do_wp_page copy any page with
+// an extra reference, which broke RDMA's FOLL_PIN registrations across fork ("the process
+// is not seeing DMA'd data to a pin_user_pages()"); the early COW at fork (70e806e4e645,
+// f3c64eda3e50) fixed it for FOLL_PIN only. FOLL_GET references (O_DIRECT of the time)
+// stay broken in both.
+TEST_CASE("v5.9-rc and v5.9: FOLL_GET vs FOLL_PIN on ODF(2) and the RDMA case", "[golden][odf][rdma]") {
+  struct Row {
+    const char* scenario;
+    const char* design;
+    long pin;
+    const char* verdicts;
+  };
+  const Row rows[] = {
+      {"odirect_fork.toml", "v5.9-rc", 0, "VHVHHHH"}, {"odirect_fork.toml", "v5.9-rc", 1, "VHVHHHH"},
+      {"odirect_fork.toml", "v5.9", 0, "VHVHHHH"},    {"odirect_fork.toml", "v5.9", 1, "HHHHHHH"},
+      {"rdma_pin_fork.toml", "v5.9-rc", 0, "VHVHHHH"}, {"rdma_pin_fork.toml", "v5.9-rc", 1, "VHVHHHH"},
+      {"rdma_pin_fork.toml", "v5.9", 0, "VHVHHHH"},    {"rdma_pin_fork.toml", "v5.9", 1, "HHHHHHH"},
+  };
+  for (const Row& r : rows) {
+    INFO(r.scenario << " " << r.design << " pin=" << r.pin);
+    CheckRun run = check(r.scenario, r.design, {{"pin", r.pin}}, {}, /*full=*/true);
+    CHECK(run.result.completion == Completion::Exhausted);
+    CHECK(verdicts(run) == r.verdicts);
+  }
+}

@@ -63,10 +63,11 @@ class BrLock : public ForceCow {
     return ok;
   }
   // get_page(), then br_read_unlock() at the end of the walk (same step).
-  void gup_fast_get_page(Step& st) const override {
+  bool gup_fast_get_page(Step& st) const override {
     ForceCow::gup_fast_get_page(st);
     locks::br_read_unlock(st.s.brlock);
     st.label = "gup_pte_range:get_page+br_read_unlock";
+    return true;
   }
 };
 

@@ -6,6 +6,8 @@ namespace cow {
 namespace designs {
 const Design* make_forcecow();
 const Design* make_brlock();
+const Design* make_v5_9_rc();
+const Design* make_v5_9();
 static const Design* make_v2_6_27() {
   static const V2_6_27 d;
   return &d;
@@ -17,6 +19,8 @@ const std::vector<const Design*>& all_designs() {
       designs::make_v2_6_27(),
       designs::make_forcecow(),
       designs::make_brlock(),
+      designs::make_v5_9_rc(),
+      designs::make_v5_9(),
   };
   return list;
 }

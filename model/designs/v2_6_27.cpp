@@ -66,11 +66,12 @@ bool V2_6_27::gup_fast_read_pte(Step& st, unsigned mm, unsigned v, bool write) c
 
 // gup_pte_range (arch/x86/mm/gup.c, v2.6.27): page = pte_page(pte); get_page(page);
 // no re-read of the PTE afterwards.
-void V2_6_27::gup_fast_get_page(Step& st) const {
+bool V2_6_27::gup_fast_get_page(Step& st) const {
   st.label = "gup_pte_range:get_page";
   u8 f = st.self().frame;
   get_page(st.s, f);
   pin_taken(st, st.op().pin, f);
+  return true;
 }
 
 // do_wp_page (mm/memory.c, v2.6.27, lines 1762-1918), PT lock held, anonymous page:

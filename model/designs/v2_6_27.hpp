@@ -21,7 +21,7 @@ class V2_6_27 : public Design {
   bool gup_fast_has_enter() const override { return false; }
   bool gup_fast_enter(Step& st) const override;
   bool gup_fast_read_pte(Step& st, unsigned mm, unsigned v, bool write) const override;
-  void gup_fast_get_page(Step& st) const override;
+  bool gup_fast_get_page(Step& st) const override;
   void do_wp_page(Step& st, unsigned mm, unsigned v) const override;
 
  protected:
