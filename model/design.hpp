@@ -22,14 +22,23 @@ class Design {
   // fork(): copy_pte_range takes the PT lock(s), copy_one_pte copies one PTE, and the
   // locks are dropped; the model does one PTE per lock hold, as the reference scenario.
   virtual bool fork_pte_lock(Step& st, unsigned src_mm) const = 0;                 // f1
-  virtual void copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) const = 0;  // f2
+  // copy_one_pte returns false when the copy of this PTE goes on in a second step (f2b:
+  // copy_one_pte_finish), for designs where another CPU may act between the two.
+  virtual bool copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) const = 0;  // f2
+  virtual void copy_one_pte_finish(Step& st, unsigned src, unsigned dst, unsigned v) const;  // f2b
+  // dup_mmap around copying the page tables (f0 and f4; v5.11: write_protect_seq).
+  virtual void fork_copy_begin(Step&, unsigned /*src_mm*/) const {}
+  virtual void fork_copy_end(Step&, unsigned /*src_mm*/) const {}
+  // Whether fork and GUP-fast use mm->write_protect_seq (what a step touches depends on it).
+  virtual bool has_write_protect_seq() const { return false; }
   virtual void fork_pte_unlock(Step& st, unsigned src_mm) const = 0;               // f3
 
-  // get_user_pages_fast(): an optional entry step (r0), the lockless PTE read (r1:
+  // get_user_pages_fast(): an optional entry step (r0; it may send the thread to slow
+  // GUP by st.go(kPcS0)), the lockless PTE read (r1:
   // returns false to fall back to the slow path, after undoing what the entry took) and
   // taking the reference (r2: returns false when a re-check of the PTE fails and the
   // reference was dropped again: slow path). The frame found at r1 is in Thread::frame.
-  virtual bool gup_fast_has_enter() const = 0;
+  virtual bool gup_fast_has_enter(const Op& op) const = 0;
   virtual bool gup_fast_enter(Step& st) const = 0;                                   // r0
   virtual bool gup_fast_read_pte(Step& st, unsigned mm, unsigned v, bool write) const = 0;  // r1
   virtual bool gup_fast_get_page(Step& st) const = 0;                                // r2

@@ -99,6 +99,7 @@ Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
         case kPcStart:
           if (longterm) { a.w |= c.mmap(); a.r |= c.mmres(); break; }     // = S0
           if (brlock) { a.inc |= res::kBrlock; break; }                   // r0
+          if (c.d.gup_fast_has_enter(op)) { a.r |= c.mmres(); break; }     // r0 (v5.11: read the seqcount)
           [[fallthrough]];
         case kPcR1:
           a.r |= v | c.mmres();
@@ -106,6 +107,7 @@ Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
           break;
         case kPcR2:  // get_page (FOLL_PIN: also mm->has_pinned), maybe a re-check of the PTE
           a.w |= c.pin_col(op) | v | (now ? c.held(f, false) : res::kFree) | (op.foll_pin ? c.mmres() : 0);
+          if (c.d.has_write_protect_seq()) a.r |= c.mmres();  // the seqcount re-check
           if (brlock) a.inc |= res::kBrlock;
           break;
         case kPcS0:
@@ -126,14 +128,16 @@ Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
     }
     case OpKind::Fork: {
       const ResMask child = op.child < kMaxMms ? res::mm(op.child) : res::kAllMm;
+      const ResMask seq = c.d.has_write_protect_seq() ? c.mmres() : 0;  // write_protect_seq
       switch (pc) {
-        case kPcStart: a.w |= c.mmap() | child; a.r |= c.mmres(); break;
+        case kPcStart: a.w |= c.mmap() | child | seq; a.r |= c.mmres(); break;
         case kPcF1:
         case kPcF3:
           a.w |= c.ptl() | (c.d.has_brlock() ? res::kBrlock : 0);
           a.r |= c.mmres();
           break;
-        case kPcF2: {
+        case kPcF2:
+        case kPcF2b: {
           // copy_one_pte of the page being copied (now) or of any page left to copy.
           unsigned from = now ? c.s.threads[c.t].idx : 0;
           for (unsigned p = from; p < kMaxVpages; ++p) a.w |= res::col(p);
@@ -142,7 +146,7 @@ Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
           a.r |= c.mmres() | child;
           break;
         }
-        case kPcF4: a.w |= c.mmap() | child; break;
+        case kPcF4: a.w |= c.mmap() | child | seq; break;
         default: a.w |= res::kAll; break;
       }
       return a;
@@ -197,7 +201,7 @@ void remaining_pcs(const Design& d, const Op& op, u8 pc, F&& f) {
     }
     case OpKind::Fork:
       if (pc == kPcStart) f(kPcStart);
-      if (pc != kPcF4) for (u8 p : {kPcF1, kPcF2, kPcF3}) f(p);
+      if (pc != kPcF4) for (u8 p : {kPcF1, kPcF2, kPcF2b, kPcF3}) f(p);
       f(kPcF4);
       return;
     case OpKind::Madvise:
@@ -266,8 +270,9 @@ ResMask changed_resources(const Scenario& sc, const State& a, const State& b, co
     for (unsigned mm = 0; mm < kMaxMms; ++mm) {
       const Mm &x = a.mms[mm], &y = b.mms[mm];
       if (x.mmap_lock != y.mmap_lock) m |= res::mmap(mm);
-      if (x.alive != y.alive || x.table != y.table || x.vma != y.vma || x.has_pinned != y.has_pinned)
-        m |= res::mm(mm);
+      Mm rest = x;
+      rest.mmap_lock = y.mmap_lock;
+      if (!(rest == y)) m |= res::mm(mm);  // alive, table, VMAs, has_pinned, write_protect_seq
     }
   if (std::memcmp(&a.pins, &b.pins, sizeof a.pins) != 0)
     for (unsigned p = 0; p < kMaxPins; ++p)

@@ -183,9 +183,9 @@ bool step_odirect_read(Step& st, const Design& d) {
   Thread& t = st.self();
   switch (t.pc) {
     case kPcStart:
-      if (d.gup_fast_has_enter()) {
+      if (d.gup_fast_has_enter(op)) {
         if (!d.gup_fast_enter(st)) return false;
-        st.go(kPcR1);
+        if (st.self().pc == kPcStart) st.go(kPcR1);  // (the hook may have sent it to slow GUP)
         return true;
       }
       [[fallthrough]];
@@ -206,7 +206,7 @@ bool step_odirect_read(Step& st, const Design& d) {
       return true;
     }
     case kPcD1:  // dio_bio_complete: page_cache_release(page)
-      st.label = "dio_bio_complete:put_page";
+      st.label = op.foll_pin ? "bio_release_pages:unpin_user_page" : "dio_bio_complete:put_page";
       pin_released(st, op.pin);  // (FOLL_PIN: unpin_user_page)
       put_page(st.s, t.frame);
       st.finish_op();
@@ -241,6 +241,7 @@ bool step_fork(Step& st, const Design& d) {
       for (const Vma& vma : st.s.mms[mm].vma)
         if (vma.pages && !(vma.flags & kVmDontCopy)) c.vma[n++] = vma;  // VM_DONTCOPY: skipped
       st.s.tables[c.table].users = 1;
+      d.fork_copy_begin(st, mm);
       unsigned v = next_fork_vpage(st.s, mm, 0);
       t.idx = static_cast<u8>(v);
       st.go(v < kMaxVpages ? kPcF1 : kPcF4);
@@ -251,7 +252,10 @@ bool step_fork(Step& st, const Design& d) {
       st.go(kPcF2);
       return true;
     case kPcF2:
-      d.copy_one_pte(st, mm, child, t.idx);
+      st.go(d.copy_one_pte(st, mm, child, t.idx) ? kPcF3 : kPcF2b);
+      return true;
+    case kPcF2b:
+      d.copy_one_pte_finish(st, mm, child, t.idx);
       st.go(kPcF3);
       return true;
     case kPcF3: {
@@ -263,6 +267,7 @@ bool step_fork(Step& st, const Design& d) {
     }
     case kPcF4:  // dup_mmap: up_write(&oldmm->mmap_sem); the child becomes runnable
       st.label = "dup_mmap:up_write(mmap_sem)";
+      d.fork_copy_end(st, mm);
       locks::up_write(st.s.mms[mm].mmap_lock, st.tid);
       st.s.mms[child].alive = 1;
       st.finish_op();

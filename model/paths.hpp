@@ -22,7 +22,7 @@ enum Pc : u8 {
   // user store and its write fault
   kPcW1, kPcW2, kPcW3, kPcW4,
   // fork
-  kPcF1, kPcF2, kPcF3, kPcF4,
+  kPcF1, kPcF2, kPcF2b, kPcF3, kPcF4,  // f2b: a design whose copy_one_pte takes two steps
   // madvise
   kPcM1, kPcM2,
 };

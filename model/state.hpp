@@ -86,7 +86,7 @@ struct Mm {
   RwLock mmap_lock;
   std::array<Vma, kMaxVmas> vma{};
   u8 has_pinned = 0;  // mm->has_pinned (5.9, 008cfe4418b3): some FOLL_PIN was ever taken; never cleared
-  u8 reserved = 0;    // keeps State free of padding; always 0
+  u8 write_protect_seq = 0;  // mm->write_protect_seq (5.11, 57efa1fe5957): odd while fork write-protects
   bool operator==(const Mm&) const = default;
 };
 

@@ -151,9 +151,10 @@ TEST_CASE("ODF(4): whole-graph state counts equal the reference", "[.slow][golde
 // The 5.9 cycle (issue 5, first designs): 09854ba94c6a made do_wp_page copy any page with
 // an extra reference, which broke RDMA's FOLL_PIN registrations across fork ("the process
 // is not seeing DMA'd data to a pin_user_pages()"); the early COW at fork (70e806e4e645,
-// f3c64eda3e50) fixed it for FOLL_PIN only. FOLL_GET references (O_DIRECT of the time)
-// stay broken in both.
-TEST_CASE("v5.9-rc and v5.9: FOLL_GET vs FOLL_PIN on ODF(2) and the RDMA case", "[golden][odf][rdma]") {
+// f3c64eda3e50) fixed it for FOLL_PIN only, but left a window for FOLL_PIN GUP-fast
+// between fork's pin check and its write-protect, closed in 5.11 by write_protect_seq
+// (57efa1fe5957). FOLL_GET references (O_DIRECT of the time) stay broken in all three.
+TEST_CASE("v5.9-rc, v5.9, v5.11: FOLL_GET vs FOLL_PIN on ODF(2) and the RDMA case", "[golden][odf][rdma]") {
   struct Row {
     const char* scenario;
     const char* design;
@@ -162,9 +163,11 @@ TEST_CASE("v5.9-rc and v5.9: FOLL_GET vs FOLL_PIN on ODF(2) and the RDMA case", 
   };
   const Row rows[] = {
       {"odirect_fork.toml", "v5.9-rc", 0, "VHVHHHH"}, {"odirect_fork.toml", "v5.9-rc", 1, "VHVHHHH"},
-      {"odirect_fork.toml", "v5.9", 0, "VHVHHHH"},    {"odirect_fork.toml", "v5.9", 1, "HHHHHHH"},
+      {"odirect_fork.toml", "v5.9", 0, "VHVHHHH"},    {"odirect_fork.toml", "v5.9", 1, "VHVHHHH"},
+      {"odirect_fork.toml", "v5.11", 0, "VHVHHHH"},   {"odirect_fork.toml", "v5.11", 1, "HHHHHHH"},
       {"rdma_pin_fork.toml", "v5.9-rc", 0, "VHVHHHH"}, {"rdma_pin_fork.toml", "v5.9-rc", 1, "VHVHHHH"},
       {"rdma_pin_fork.toml", "v5.9", 0, "VHVHHHH"},    {"rdma_pin_fork.toml", "v5.9", 1, "HHHHHHH"},
+      {"rdma_pin_fork.toml", "v5.11", 0, "VHVHHHH"},   {"rdma_pin_fork.toml", "v5.11", 1, "HHHHHHH"},
   };
   for (const Row& r : rows) {
     INFO(r.scenario << " " << r.design << " pin=" << r.pin);
@@ -172,4 +175,22 @@ TEST_CASE("v5.9-rc and v5.9: FOLL_GET vs FOLL_PIN on ODF(2) and the RDMA case", 
     CHECK(run.result.completion == Completion::Exhausted);
     CHECK(verdicts(run) == r.verdicts);
   }
+}
+
+// 57efa1fe5957's interleaving: v5.9 loses the DMA when GUP-fast pins between fork's
+// page_maybe_dma_pinned() check and its write-protect; v5.11's seqcount sends GUP-fast to
+// the slow path instead.
+TEST_CASE("fastgup_fork_pin: v5.9 fails through the fork window, v5.11 holds", "[golden][fastgup]") {
+  CheckRun v59 = check("fastgup_fork_pin.toml", "v5.9", {}, {"dma-visible"});
+  REQUIRE(v59.result.outcomes[0].violated);
+  std::vector<std::string> labels;
+  for (const TraceStep& s : v59.traces[0].steps) labels.push_back(s.label);
+  auto at = [&](const std::string& l) { return std::find(labels.begin(), labels.end(), l) - labels.begin(); };
+  // The check, then the pin, then the write-protect.
+  CHECK(at("copy_present_page:page_maybe_dma_pinned") < at("gup_pte_range:try_grab_compound_head"));
+  CHECK(at("gup_pte_range:try_grab_compound_head") < at("copy_present_pte:get_page+ptep_set_wrprotect"));
+  CHECK(at("copy_present_pte:get_page+ptep_set_wrprotect") < static_cast<long>(labels.size()));
+  CheckRun v511 = check("fastgup_fork_pin.toml", "v5.11", {}, {}, /*full=*/true);
+  CHECK(v511.result.completion == Completion::Exhausted);
+  CHECK(verdicts(v511) == "HHHHHHH");
 }

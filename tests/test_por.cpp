@@ -56,7 +56,9 @@ ResMask written(const Scenario& sc, const State& a, const State& b) {
   for (unsigned mm = 0; mm < kMaxMms; ++mm) {
     const Mm &x = a.mms[mm], &y = b.mms[mm];
     if (x.mmap_lock != y.mmap_lock) m |= res::mmap(mm);
-    if (x.alive != y.alive || x.table != y.table || x.vma != y.vma || x.has_pinned != y.has_pinned) m |= res::mm(mm);
+    Mm rest = x;
+    rest.mmap_lock = y.mmap_lock;
+    if (!(rest == y)) m |= res::mm(mm);
   }
   for (unsigned p = 0; p < kMaxPins; ++p)
     if (a.pins[p] != b.pins[p]) m |= res::col(sc.pins.at(p).vpage);

@@ -48,7 +48,7 @@ class BrLock : public ForceCow {
   // forcecow's copy_one_pte, now run under the brlock taken by fork_pte_lock.
 
   // get_user_pages_fast: br_read_lock() before the walk.
-  bool gup_fast_has_enter() const override { return true; }
+  bool gup_fast_has_enter(const Op&) const override { return true; }
   bool gup_fast_enter(Step& st) const override {
     st.label = "get_user_pages_fast:br_read_lock";
     return locks::try_br_read_lock(st.s.brlock);

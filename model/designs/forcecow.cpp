@@ -18,20 +18,21 @@
 namespace cow::designs {
 using namespace cow::kernel;
 
-void ForceCow::copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) const {
+bool ForceCow::copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) const {
   st.label = "copy_one_pte:forcecow";
   const Pte& p = st.s.pte(src, v);
-  if (!p.present()) return;
+  if (!p.present()) return true;
   const Vma* vma = find_vma(st.s, src, v);
   const Frame& f = st.s.frames[p.frame];
   if (vma && is_cow_mapping(*vma) && (f.flags & kFrameAnon) && f.refcount != f.mapcount) {
     // forcecow: the child gets a private writable copy; the parent PTE is left alone.
     u8 g = alloc_copy(st, p.frame);
-    if (g == kNone) return;
+    if (g == kNone) return true;
     set_pte(st.s, dst, v, g, true);
-    return;
+    return true;
   }
   share_wrprotected(st, src, dst, v);
+  return true;
 }
 
 const Design* make_forcecow() {

@@ -14,7 +14,7 @@ class ForceCow : public V2_6_27 {
     return "Piggin <20081029004308.GH15599@wotan.suse.de> + Arcangeli <20081104150449.GA31975@random.random>";
   }
 
-  void copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) const override;
+  bool copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) const override;
 };
 
 }  // namespace cow::designs

@@ -1,5 +1,6 @@
 // The list of designs. Adding one: a file in model/designs/ and a line here.
 #include "model/design.hpp"
+#include "model/invariant.hpp"
 #include "model/designs/v2_6_27.hpp"
 
 namespace cow {
@@ -8,6 +9,7 @@ const Design* make_forcecow();
 const Design* make_brlock();
 const Design* make_v5_9_rc();
 const Design* make_v5_9();
+const Design* make_v5_11();
 static const Design* make_v2_6_27() {
   static const V2_6_27 d;
   return &d;
@@ -21,8 +23,13 @@ const std::vector<const Design*>& all_designs() {
       designs::make_brlock(),
       designs::make_v5_9_rc(),
       designs::make_v5_9(),
+      designs::make_v5_11(),
   };
   return list;
+}
+
+void Design::copy_one_pte_finish(Step&, unsigned, unsigned, unsigned) const {
+  UNREACHABLE("copy_one_pte_finish of a design whose copy_one_pte takes one step");
 }
 
 const Design* find_design(std::string_view name) {

@@ -44,10 +44,11 @@ void V2_6_27::share_wrprotected(Step& st, unsigned src, unsigned dst, unsigned v
   st.s.pte(dst, v) = p;  // set_pte_at(dst_mm, ...)
 }
 
-void V2_6_27::copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) const {
+bool V2_6_27::copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) const {
   st.label = "copy_one_pte";
-  if (!st.s.pte(src, v).present()) return;  // pte_none: copy_pte_range skips it
+  if (!st.s.pte(src, v).present()) return true;  // pte_none: copy_pte_range skips it
   share_wrprotected(st, src, dst, v);
+  return true;
 }
 
 bool V2_6_27::gup_fast_enter(Step&) const { UNREACHABLE("v2.6.27 GUP-fast has no entry step"); }

@@ -16,9 +16,9 @@ class V2_6_27 : public Design {
            "arch/x86/mm/gup.c (8174c430e445)";
   }
   bool fork_pte_lock(Step& st, unsigned src_mm) const override;
-  void copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) const override;
+  bool copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) const override;
   void fork_pte_unlock(Step& st, unsigned src_mm) const override;
-  bool gup_fast_has_enter() const override { return false; }
+  bool gup_fast_has_enter(const Op&) const override { return false; }
   bool gup_fast_enter(Step& st) const override;
   bool gup_fast_read_pte(Step& st, unsigned mm, unsigned v, bool write) const override;
   bool gup_fast_get_page(Step& st) const override;
