@@ -12,6 +12,7 @@
 #include "model/paths.hpp"
 #include "model/scenario_load.hpp"
 #include "properties/smt_property.hpp"
+#include "tests/mutation.hpp"
 
 using namespace cow;
 
@@ -202,63 +203,6 @@ TEST_CASE("every reduction reaches the plain search's verdicts on every scenario
 // Incremental checking re-evaluates a conjunct only when its step changed something it
 // reads: on every edge of every scenario and design, a conjunct whose reads (in the
 // parent) the step left alone has the same value in the child, held or not.
-namespace {
-// One random field of s changed (well-formed: indices in range), for the read-set test.
-State mutate_one(const Scenario& sc, State s, std::mt19937& rng) {
-  auto pick = [&](unsigned n) { return static_cast<unsigned>(rng() % n); };
-  const unsigned nw = static_cast<unsigned>(sc.writes.size());
-  switch (pick(6)) {
-    case 0: {
-      Frame& f = s.frames[pick(kMaxFrames)];
-      switch (pick(4)) {
-        case 0: f.refcount = static_cast<u16>(pick(4)); break;
-        case 1: f.mapcount = static_cast<u8>(pick(3)); break;
-        case 2: f.data[pick(2)] = static_cast<u8>(pick(nw + 1)); break;
-        default: f.flags = static_cast<u8>(pick(4)); break;
-      }
-      break;
-    }
-    case 1: {
-      Pte& p = s.tables[pick(static_cast<unsigned>(sc.processes.size()))].pte[pick(kMaxVpages)];
-      const u8 flags[] = {0, kPtePresent, kPtePresent | kPteWrite};
-      p.flags = flags[pick(3)];
-      p.frame = p.flags ? static_cast<u8>(pick(kMaxFrames)) : kNone;
-      break;
-    }
-    case 2:
-      if (!sc.pins.empty()) {
-        Pin& p = s.pins[pick(static_cast<unsigned>(sc.pins.size()))];
-        p.state = static_cast<u8>(pick(3));
-        p.frame = p.state == kPinActive ? static_cast<u8>(pick(kMaxFrames)) : kNone;
-        p.dma = static_cast<u8>(pick(2));
-      }
-      break;
-    case 3: {
-      unsigned t = pick(static_cast<unsigned>(sc.threads.size()));
-      const auto& ops = sc.threads[t].ops;
-      std::vector<u8> reads{0};
-      for (unsigned i = 0; i < ops.size(); ++i)
-        if (ops[i].kind == OpKind::Read) reads.push_back(static_cast<u8>(i + 1));
-      s.threads[t].read_op = reads[pick(static_cast<unsigned>(reads.size()))];
-      s.threads[t].seen = static_cast<u8>(pick(nw + 1));
-      s.threads[t].op = static_cast<u8>(pick(static_cast<unsigned>(ops.size()) + 1));
-      s.threads[t].pc = 0;
-      break;
-    }
-    case 4: {
-      Mm& m = s.mms[pick(static_cast<unsigned>(sc.processes.size()))];
-      if (pick(2)) m.alive ^= 1;
-      else m.mmap_lock.readers = static_cast<u8>(pick(3));
-      break;
-    }
-    default:
-      s.tables[pick(static_cast<unsigned>(sc.processes.size()))].ptl.holder =
-          pick(2) ? kNone : static_cast<u8>(pick(static_cast<unsigned>(sc.threads.size())));
-      break;
-  }
-  return s;
-}
-}  // namespace
 
 TEST_CASE("property conjuncts read only what their read sets say", "[por][incremental]") {
   std::size_t skipped = 0, failures = 0, flips = 0;
@@ -288,7 +232,7 @@ TEST_CASE("property conjuncts read only what their read sets say", "[por][increm
         // Real steps, and (on some states) arbitrary one-field changes, which make
         // conjuncts that hold on every reachable state change value.
         if (id % 5 == 0)
-          for (int m = 0; m < 12; ++m) exp.succ.push_back(Successor{mutate_one(sc, s, rng), 0, {}});
+          for (int m = 0; m < 12; ++m) exp.succ.push_back(Successor{cow::test::mutate_fields(sc, s, rng, 1), 0, {}});
         for (const Successor& su : exp.succ) {
           const ResMask changed = changed_resources(sc, s, su.next, cm);
           for (std::size_t k = 0; k < props.size(); ++k) {

@@ -10,6 +10,7 @@
 #include "model/paths.hpp"
 #include "model/scenario_load.hpp"
 #include "properties/smt_property.hpp"
+#include "tests/mutation.hpp"
 #include "tests/cli_run.hpp"
 
 using namespace cow;
@@ -51,55 +52,7 @@ const Case kCases[] = {
 };
 
 // A state with its fields changed at random, within what the encoding allows.
-State mutate(const Scenario& sc, State s, std::mt19937& rng) {
-  auto pick = [&](unsigned n) { return static_cast<unsigned>(rng() % n); };
-  const unsigned nw = static_cast<unsigned>(sc.writes.size());
-  for (int n = 0; n < 4; ++n) {
-    switch (pick(6)) {
-      case 0: {
-        Frame& f = s.frames[pick(kMaxFrames)];
-        f.refcount = static_cast<u16>(pick(4));
-        f.mapcount = static_cast<u8>(pick(3));
-        f.data[pick(2)] = static_cast<u8>(pick(nw + 1));
-        f.flags = static_cast<u8>(pick(4));
-        break;
-      }
-      case 1: {
-        Pte& p = s.tables[pick(static_cast<unsigned>(sc.processes.size()))].pte[pick(kMaxVpages)];
-        const u8 flags[] = {0, kPtePresent, kPtePresent | kPteWrite};
-        p.flags = flags[pick(3)];
-        p.frame = p.flags ? static_cast<u8>(pick(kMaxFrames)) : kNone;
-        break;
-      }
-      case 2:
-        if (!sc.pins.empty()) {
-          Pin& p = s.pins[pick(static_cast<unsigned>(sc.pins.size()))];
-          p.state = static_cast<u8>(pick(3));
-          p.frame = p.state ? static_cast<u8>(pick(kMaxFrames)) : kNone;
-          p.dma = static_cast<u8>(pick(2));
-        }
-        break;
-      case 3: {
-        unsigned t = pick(static_cast<unsigned>(sc.threads.size()));
-        const auto& ops = sc.threads[t].ops;
-        std::vector<u8> reads{0};
-        for (unsigned i = 0; i < ops.size(); ++i)
-          if (ops[i].kind == OpKind::Read) reads.push_back(static_cast<u8>(i + 1));
-        s.threads[t].read_op = reads[pick(static_cast<unsigned>(reads.size()))];
-        s.threads[t].seen = static_cast<u8>(pick(nw + 1));
-        s.threads[t].op = static_cast<u8>(pick(static_cast<unsigned>(ops.size()) + 1));
-        s.threads[t].pc = 0;
-        break;
-      }
-      case 4:
-        s.mms[pick(static_cast<unsigned>(sc.processes.size()))].alive = static_cast<u8>(pick(2));
-        break;
-      default:
-        break;
-    }
-  }
-  return s;
-}
+State mutate(const Scenario& sc, const State& s, std::mt19937& rng) { return cow::test::mutate_fields(sc, s, rng, 4); }
 
 }  // namespace
 
