@@ -42,6 +42,8 @@ class Design {
   virtual bool gup_fast_enter(Step& st) const = 0;                                   // r0
   virtual bool gup_fast_read_pte(Step& st, unsigned mm, unsigned v, bool write) const = 0;  // r1
   virtual bool gup_fast_get_page(Step& st) const = 0;                                // r2
+  // Slow GUP's follow_page has just taken its reference on f, PT lock held (pg_gup marks it).
+  virtual void gup_slow_got_page(Step&, u8 /*f*/) const {}
   // Whether r2 can fall back to the slow path (the design re-checks after the grab).
   virtual bool gup_fast_rechecks() const { return false; }
 

@@ -155,6 +155,7 @@ bool step_gup_slow(Step& st, const Design& d, u8 after) {
       if (st.out_of_frames) return true;
       u8 f = st.s.pte(mm, op.page).frame;
       get_page(st.s, f);
+      d.gup_slow_got_page(st, f);
       st.self().frame = f;
       pin_taken(st, op.pin, f);
       locks::spin_unlock(st.s.ptl(mm), st.tid);

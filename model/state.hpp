@@ -29,7 +29,11 @@ struct Frame {
   u8 reserved = 0;   // keeps the struct free of padding; always 0
   bool operator==(const Frame&) const = default;
 };
-enum FrameFlag : u8 { kFrameAnon = 1 << 0, kFrameAnonExclusive = 1 << 1 };
+enum FrameFlag : u8 {
+  kFrameAnon = 1 << 0,
+  kFrameAnonExclusive = 1 << 1,  // PageAnonExclusive (5.19 designs)
+  kFrameGup = 1 << 2,            // PG_gup (design pg_gup, 2009): GUP has taken a reference once
+};
 
 // A page-table entry. Only present PTEs exist in the 2008 designs; swap entries come later.
 enum PteFlag : u8 { kPtePresent = 1 << 0, kPteWrite = 1 << 1, kPteDirty = 1 << 2 };

@@ -194,3 +194,15 @@ TEST_CASE("fastgup_fork_pin: v5.9 fails through the fork window, v5.11 holds", "
   CHECK(v511.result.completion == Completion::Exhausted);
   CHECK(verdicts(v511) == "HHHHHHH");
 }
+
+// Arcangeli's 2009 PG_gup fix (NAKed for its fork_pre_cow, not for being wrong): fork
+// write-protects first and copies a PG_gup page with extra references; GUP-fast re-checks
+// the PTE after get_page. The checker finds no violation on any scenario of the race.
+TEST_CASE("pg_gup holds on ODF(2), the RDMA case and the fast-GUP window", "[golden][pg_gup]") {
+  for (const char* scenario : {"odirect_fork.toml", "rdma_pin_fork.toml", "fastgup_fork_pin.toml"}) {
+    INFO(scenario);
+    CheckRun run = check(scenario, "pg_gup", {}, {}, /*full=*/true);
+    CHECK(run.result.completion == Completion::Exhausted);
+    CHECK(verdicts(run) == "HHHHHHH");
+  }
+}

@@ -7,6 +7,7 @@ namespace cow {
 namespace designs {
 const Design* make_forcecow();
 const Design* make_brlock();
+const Design* make_pg_gup();
 const Design* make_v5_9_rc();
 const Design* make_v5_9();
 const Design* make_v5_11();
@@ -21,6 +22,7 @@ const std::vector<const Design*>& all_designs() {
       designs::make_v2_6_27(),
       designs::make_forcecow(),
       designs::make_brlock(),
+      designs::make_pg_gup(),
       designs::make_v5_9_rc(),
       designs::make_v5_9(),
       designs::make_v5_11(),
