@@ -78,23 +78,7 @@ ExploreResult Explorer::run() {
 
 std::vector<u8> Explorer::path_to(StateId id) const {
   std::vector<u8> tids;
-  if (opt_.hash_compact) {
-    for (; compact_.parent(id) != kNoState; id = compact_.parent(id)) tids.push_back(compact_.tid(id));
-  } else {
-    Expansion ex;
-    for (; store_.parent(id) != kNoState; id = store_.parent(id)) {
-      State from = store_.state(store_.parent(id)), to = store_.state(id);
-      successors(sc_, design_, from, ex);
-      for (const Successor& su : ex.succ) {
-        State c = su.next;
-        if (opt_.symmetry) canonicalize(sc_, c);
-        if (c == to) {
-          tids.push_back(su.tid);
-          break;
-        }
-      }
-    }
-  }
+  for (; compact_.parent(id) != kNoState; id = compact_.parent(id)) tids.push_back(compact_.tid(id));
   std::reverse(tids.begin(), tids.end());
   return tids;
 }

@@ -60,7 +60,7 @@ class Explorer {
   ExploreResult run();
   const StateStore& store() const { return store_; }
   const CompactStore& compact_store() const { return compact_; }
-  // The threads whose steps lead from the initial state to `id` (any store).
+  // Hash compaction: the threads whose steps lead from the initial state to `id`.
   std::vector<u8> path_to(StateId id) const;
 
  private:

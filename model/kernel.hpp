@@ -35,6 +35,12 @@ void page_remove_rmap(State& s, u8 f);
 inline void set_pte(State& s, unsigned mm, unsigned v, u8 f, bool writable) {
   s.pte(mm, v) = Pte{f, static_cast<u8>(kPtePresent | (writable ? kPteWrite : 0))};
 }
+// GUP-fast's re-check after taking its reference (gup_pte_range: pte_val(pte) ==
+// pte_val(*ptep)): the PTE still maps f, present and writable.
+inline bool pte_still_maps_writable(const State& s, unsigned mm, unsigned v, u8 f) {
+  const Pte& p = s.pte(mm, v);
+  return p.present() && p.writable() && p.frame == f;
+}
 inline void pte_wrprotect(Pte& p) { p.flags &= static_cast<u8>(~kPteWrite); }
 inline void pte_mkwrite(Pte& p) { p.flags |= kPteWrite; }
 

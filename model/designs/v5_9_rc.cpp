@@ -14,12 +14,11 @@ using namespace cow::kernel;
 bool V5_9_rc::gup_fast_get_page(Step& st) const {
   const Op& op = st.op();
   const u8 f = st.self().frame;
-  const Pte& p = st.s.pte(st.def().mm, op.page);
   if (st.s.frames[f].refcount == 0) {  // get_page_unless_zero failed: the page was freed
     st.label = "gup_pte_range:try_grab_compound_head(failed)";
     return false;
   }
-  if (!p.present() || !p.writable() || p.frame != f) {  // grabbed, the PTE changed: put it back
+  if (!pte_still_maps_writable(st.s, st.def().mm, op.page, f)) {  // grabbed, the PTE changed: put it back
     st.label = "gup_pte_range:try_grab_compound_head+pte_changed(put_compound_head)";
     return false;
   }
