@@ -22,6 +22,7 @@ u8 alloc_copy(Step& st, u8 from) {
     st.out_of_frames = true;
     return kNone;
   }
+  st.count(st.op().kind == OpKind::Fork ? Cost::ForkCopy : Cost::CowCopy);
   Frame& nf = st.s.frames[g];
   nf = Frame{};
   nf.refcount = 1;

@@ -42,6 +42,11 @@ inline bool pte_still_maps_writable(const State& s, unsigned mm, unsigned v, u8 
   return p.present() && p.writable() && p.frame == f;
 }
 inline void pte_wrprotect(Pte& p) { p.flags &= static_cast<u8>(~kPteWrite); }
+// ptep_set_wrprotect and friends: write-protects a PTE, counting it when it was writable.
+inline void pte_wrprotect(Step& st, Pte& p) {
+  if (p.writable()) st.count(Cost::PteWrprotect);
+  pte_wrprotect(p);
+}
 inline void pte_mkwrite(Pte& p) { p.flags |= kPteWrite; }
 
 // Pin bookkeeping (the model's record of a GUP reference held by a driver); the

@@ -53,6 +53,7 @@ bool step_write(Step& st, const Design& d) {
         st.finish_op();
       } else {
         st.label = "store:page_fault";
+        st.count(Cost::Fault);
         st.go(kPcW1);
       }
       return true;
@@ -151,7 +152,10 @@ bool step_gup_slow(Step& st, const Design& d, u8 after) {
       // get_page under the PT lock; spin_unlock.
       const Pte& p = st.s.pte(mm, op.page);
       bool fault = !p.present() || !p.writable();
-      if (fault) handle_write_fault_locked(st, d, mm, op.page);
+      if (fault) {
+        st.count(Cost::Fault);
+        handle_write_fault_locked(st, d, mm, op.page);
+      }
       if (st.out_of_frames) return true;
       u8 f = st.s.pte(mm, op.page).frame;
       get_page(st.s, f);
@@ -187,15 +191,25 @@ bool step_odirect_read(Step& st, const Design& d) {
       if (d.gup_fast_has_enter(op)) {
         if (!d.gup_fast_enter(st)) return false;
         if (st.self().pc == kPcStart) st.go(kPcR1);  // (the hook may have sent it to slow GUP)
+        else st.count(Cost::GupFastFallback);
         return true;
       }
       [[fallthrough]];
     case kPcR1:
-      if (d.gup_fast_read_pte(st, mm, op.page, /*write=*/true)) st.go(kPcR2);
-      else st.go(kPcS0);
+      if (d.gup_fast_read_pte(st, mm, op.page, /*write=*/true)) {
+        st.go(kPcR2);
+      } else {
+        st.count(Cost::GupFastFallback);
+        st.go(kPcS0);
+      }
       return true;
     case kPcR2:  // the reference; a design that re-checks the PTE may fall back here
-      st.go(d.gup_fast_get_page(st) ? kPcD0 : kPcS0);
+      if (d.gup_fast_get_page(st)) {
+        st.go(kPcD0);
+      } else {
+        st.count(Cost::GupFastFallback);
+        st.go(kPcS0);
+      }
       return true;
     case kPcS0: case kPcS1: case kPcS2: case kPcS3:
       return step_gup_slow(st, d, kPcD0);
@@ -366,6 +380,7 @@ void successors(const Scenario& sc, const Design& d, const State& s, Expansion& 
       continue;
     }
     su.label = st.label;
+    su.cost = st.cost;
   }
 }
 

@@ -41,6 +41,7 @@ struct Successor {
   State next;
   u8 tid;
   std::string_view label;
+  CostVec cost{};
 };
 
 struct Expansion {

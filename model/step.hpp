@@ -3,6 +3,7 @@
 #pragma once
 #include <string_view>
 
+#include "model/cost.hpp"
 #include "model/scenario.hpp"
 
 namespace cow {
@@ -13,6 +14,9 @@ struct Step {
   u8 tid;
   std::string_view label{};  // "function:what", e.g. "copy_one_pte"
   bool out_of_frames = false;  // the step needed a frame beyond kMaxFrames
+  CostVec cost{};              // what the step cost (model/cost.hpp)
+
+  void count(Cost c) { cost[static_cast<unsigned>(c)]++; }
 
   Thread& self() { return s.threads[tid]; }
   const ThreadDef& def() const { return sc.threads[tid]; }

@@ -51,7 +51,9 @@ class BrLock : public ForceCow {
   bool gup_fast_has_enter(const Op&) const override { return true; }
   bool gup_fast_enter(Step& st) const override {
     st.label = "get_user_pages_fast:br_read_lock";
-    return locks::try_br_read_lock(st.s.brlock);
+    if (!locks::try_br_read_lock(st.s.brlock)) return false;
+    st.count(Cost::GupFastLock);
+    return true;
   }
   // The PTE read; on fallback to the slow path the read lock is dropped in the same step.
   bool gup_fast_read_pte(Step& st, unsigned mm, unsigned v, bool write) const override {

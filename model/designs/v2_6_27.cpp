@@ -38,7 +38,7 @@ void V2_6_27::fork_pte_unlock(Step& st, unsigned src_mm) const {
 void V2_6_27::share_wrprotected(Step& st, unsigned src, unsigned dst, unsigned v) {
   Pte& p = st.s.pte(src, v);
   const Vma* vma = find_vma(st.s, src, v);
-  if (vma && is_cow_mapping(*vma)) pte_wrprotect(p);  // ptep_set_wrprotect: no TLB flush here
+  if (vma && is_cow_mapping(*vma)) pte_wrprotect(st, p);  // ptep_set_wrprotect: no TLB flush here
   get_page(st.s, p.frame);
   page_dup_rmap(st.s, p.frame);
   st.s.pte(dst, v) = p;  // set_pte_at(dst_mm, ...)

@@ -1,0 +1,45 @@
+// What a step costs besides its effect on the state: the counts a researcher compares
+// between designs (issue 5 "Costs"; ../shared/domain-kernel-designs.md section 5). Each
+// step carries its own counts (Step::cost); they are not part of the State, so counting
+// adds no states. checker/costs.cpp sums them along the executions the explorer finds.
+#pragma once
+#include <array>
+#include <cstdint>
+
+namespace cow {
+
+enum class Cost : std::uint8_t {
+  ForkCopy,         // pages copied at fork (forcecow, pg_gup's fork_pre_cow, early COW of pinned pages)
+  CowCopy,          // pages copied by a write (or unshare) fault: wp_page_copy / do_wp_page's copy
+  Fault,            // page faults taken: user faults and GUP's handle_mm_fault / faultin_page
+  GupFastFallback,  // get_user_pages_fast gave up and went to the slow path (mmap_lock)
+  GupFastLock,      // lock acquisitions on the GUP-fast path (brlock's read side)
+  PteWrprotect,     // PTEs turned from writable to read-only (fork, mprotect, clear_refs, reclaim)
+};
+inline constexpr unsigned kCostKinds = 6;
+using CostVec = std::array<std::uint8_t, kCostKinds>;
+
+inline const char* cost_name(Cost c) {
+  switch (c) {
+    case Cost::ForkCopy: return "fork-copies";
+    case Cost::CowCopy: return "cow-copies";
+    case Cost::Fault: return "faults";
+    case Cost::GupFastFallback: return "gup-fast-fallbacks";
+    case Cost::GupFastLock: return "gup-fast-locks";
+    case Cost::PteWrprotect: return "ptes-wrprotected";
+  }
+  return "?";
+}
+inline const char* cost_title(Cost c) {
+  switch (c) {
+    case Cost::ForkCopy: return "pages copied at fork";
+    case Cost::CowCopy: return "COW copies at fault";
+    case Cost::Fault: return "faults taken";
+    case Cost::GupFastFallback: return "GUP-fast fallbacks to slow GUP";
+    case Cost::GupFastLock: return "lock acquisitions on the GUP-fast path";
+    case Cost::PteWrprotect: return "PTEs write-protected";
+  }
+  return "?";
+}
+
+}  // namespace cow
