@@ -73,6 +73,9 @@ struct Scenario {
   std::string file;
   std::map<std::string, long> params;
   std::vector<std::string> properties;  // defaults when --property is not given
+  // The parameter settings `cowcheck compare` runs, one row each (the `matrix` key);
+  // empty: one row with the defaults.
+  std::vector<std::map<std::string, long>> matrix;
   std::vector<ProcessDef> processes;
   std::vector<ThreadDef> threads;
   std::vector<PinDef> pins;

@@ -54,10 +54,11 @@ class Loader {
                        "malformed TOML: " + std::string(e.description()));
     }
     sc_.file = file_;
-    check_keys(root, {"name", "summary", "source", "properties", "params", "process", "thread"});
+    check_keys(root, {"name", "summary", "source", "properties", "params", "matrix", "process", "thread"});
     sc_.name = req_string(root, "name");
     sc_.summary = opt_string(root, "summary");
     load_params(root);
+    load_matrix(root);
     load_properties(root);
     load_processes(root);
     load_threads(root);
@@ -188,6 +189,27 @@ class Loader {
         throw InputError(file_, 0, 0, "parameter " + k + " = " + std::to_string(v) + " must be between 0 and " +
                                           std::to_string(kMaxParam));
     sc_.params = params_;
+  }
+
+  // matrix = [ { pin = 0 }, { pin = 1 } ]: the parameter settings a design comparison
+  // runs (one row each); every key must be a declared parameter.
+  void load_matrix(const toml::table& root) {
+    const toml::node* n = root.get("matrix");
+    if (!n) return;
+    if (!n->is_array()) fail(*n, "'matrix' must be an array of parameter tables, e.g. matrix = [ { pin = 0 }, { pin = 1 } ]");
+    for (const toml::node& row : *n->as_array()) {
+      if (!row.is_table()) fail(row, "each 'matrix' entry must be a table of parameter values, e.g. { pin = 1 }");
+      std::map<std::string, long> m;
+      for (auto&& [k, v] : *row.as_table()) {
+        std::string key(k.str());
+        if (!sc_.params.count(key)) fail(v, "'matrix' names parameter '" + key + "', which [params] does not declare");
+        if (!v.is_integer()) fail(v, "'matrix' value of '" + key + "' must be an integer");
+        long x = static_cast<long>(v.as_integer()->get());
+        if (x < 0 || x > kMaxParam) fail(v, "'matrix' value of '" + key + "' must be between 0 and " + std::to_string(kMaxParam));
+        m[key] = x;
+      }
+      sc_.matrix.push_back(std::move(m));
+    }
   }
 
   void load_properties(const toml::table& root) {
