@@ -186,7 +186,7 @@ ExploreResult Explorer::run_in(Store& store_) {
   };
 
   const Reducer reducer(sc_, design_, opt_.properties);
-  State initial = sc_.initial;
+  State initial = initial_state(sc_, design_);
   if (opt_.symmetry) canonicalize(sc_, initial);
   store_.insert(initial, kNoState);
   check_new(0, 1);

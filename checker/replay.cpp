@@ -60,7 +60,7 @@ bool replay_one(const nlohmann::json& t, const std::string& path, std::string& o
   if (!t.contains("steps") || !t["steps"].is_array()) throw InputError(path, 0, 0, "a trace needs an array 'steps'");
 
   out += fmt::format("replaying {} on {} under {} ({} steps)\n", pname, sc.name, d->name(), t["steps"].size());
-  State s = sc.initial;
+  State s = initial_state(sc, *d);
   Expansion ex;
   std::size_t n = 0;
   for (const auto& step : t["steps"]) {

@@ -38,7 +38,7 @@ std::string text_trace(const CheckRun& run, std::size_t i) {
   const Trace& t = run.traces[i];
   std::string out = fmt::format("Counterexample for {} ({} steps):\n", o.property->name(), t.steps.size());
   out += "  initial state:\n";
-  for (const std::string& line : describe_state(run.scenario, *run.design, run.scenario.initial))
+  for (const std::string& line : describe_state(run.scenario, *run.design, initial_state(run.scenario, *run.design)))
     out += "        " + line + "\n";
   std::size_t width = 0;
   for (const auto& th : run.scenario.threads) width = std::max(width, th.name.size());
@@ -104,7 +104,7 @@ nlohmann::json json_trace(const CheckRun& run, std::size_t i) {
           {"design", std::string(run.design->name())},
           {"property", std::string(run.result.outcomes[i].property->name())},
           {"detail", run.result.outcomes[i].detail},
-          {"initial", describe_state(run.scenario, *run.design, run.scenario.initial)},
+          {"initial", describe_state(run.scenario, *run.design, initial_state(run.scenario, *run.design))},
           {"steps", steps}};
   if (auto* smt = dynamic_cast<const SmtProperty*>(run.result.outcomes[i].property)) t["property_file"] = smt->file();
   return t;

@@ -15,7 +15,7 @@ Trace rebuild_trace(const Scenario& sc, const Design& d, const StateStore& store
   std::reverse(path.begin(), path.end());
   Trace tr;
   Expansion ex;
-  State from = symmetry ? sc.initial : store.state(path[0]);
+  State from = symmetry ? initial_state(sc, d) : store.state(path[0]);
   for (std::size_t i = 1; i < path.size(); ++i) {
     const State to = store.state(path[i]);
     successors(sc, d, from, ex);
@@ -42,10 +42,10 @@ Trace replay_steps(const Scenario& sc, const Design& d, const std::vector<u8>& t
     return ok;
   };
   Trace tr;
-  State from = sc.initial;
+  State from = initial_state(sc, d);
   // With symmetry the threads were recorded in the stored (canonical) states: follow the
   // canonical path alongside and take, in the real state, the step that leads to it.
-  State canon = sc.initial;
+  State canon = from;
   if (symmetry) canonicalize(sc, canon);
   for (u8 tid : tids) {
     State to;
@@ -81,6 +81,8 @@ namespace {
 std::string frame_name(u8 f) { return f == kNone ? "none" : fmt::format("frame#{}", f); }
 
 std::string pte_text(const Pte& p) {
+  if (p.swapped())
+    return fmt::format("swap entry (slot of {}){}", frame_name(p.frame), (p.flags & kPteSwpExclusive) ? " exclusive" : "");
   if (!p.present()) return "none";
   return fmt::format("{} {}{}", p.writable() ? "rw" : "ro", frame_name(p.frame),
                      (p.flags & kPteDirty) ? " dirty" : "");
@@ -107,6 +109,20 @@ std::string vma_text(const Vma& v) {
 std::string frame_text(const Scenario& sc, const Frame& f) {
   return fmt::format("refcount {} mapcount {} h0={} h1={}", f.refcount, f.mapcount, sc.value_name(f.data[0]),
                      sc.value_name(f.data[1]));
+}
+
+// The struct page flags a design keeps (PageAnonExclusive only where it exists).
+std::string flags_text(const Design& d, const Frame& f) {
+  std::string s;
+  auto add = [&](const char* n) { s += (s.empty() ? "" : " ") + std::string(n); };
+  if (d.has_anon_exclusive() && (f.flags & kFrameAnonExclusive)) add("PageAnonExclusive");
+  if (f.flags & kFrameSwapCache) add("PageSwapCache");
+  if (f.flags & kFrameGup) add("PG_gup");
+  return s.empty() ? "-" : s;
+}
+std::uint8_t shown_flags(const Design& d, const Frame& f) {
+  std::uint8_t m = kFrameSwapCache | kFrameGup | (d.has_anon_exclusive() ? kFrameAnonExclusive : 0);
+  return f.flags & m;
 }
 
 // Who maps frame f in s, e.g. " (mapped by child pte[0])", so that a reader sees whose
@@ -138,7 +154,9 @@ std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, c
     if (la != lb)
       out.push_back(fmt::format("{} ptl: {} -> {}", name, la.holder == kNone ? "free" : "held by " + thread_name(sc, la.holder),
                                 lb.holder == kNone ? "free" : "held by " + thread_name(sc, lb.holder)));
-    if (ma.alive != mb.alive) out.push_back(fmt::format("{} is running{}", name, sc.processes[mm].initial ? "" : " (fork returned)"));
+    if (ma.alive != mb.alive)
+      out.push_back(mb.alive ? fmt::format("{} is running{}", name, sc.processes[mm].initial ? "" : " (fork returned)")
+                             : fmt::format("{} has exited", name));
   }
   if (d.has_brlock() && a.brlock != b.brlock)
     out.push_back(fmt::format("brlock: {} -> {}", rw_text(sc, a.brlock), rw_text(sc, b.brlock)));
@@ -155,6 +173,10 @@ std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, c
     }
     if (fa.refcount != fb.refcount) out.push_back(fmt::format("frame#{} refcount {} -> {}", f, fa.refcount, fb.refcount));
     if (fa.mapcount != fb.mapcount) out.push_back(fmt::format("frame#{} mapcount {} -> {}", f, fa.mapcount, fb.mapcount));
+    if (fa.pincount != fb.pincount) out.push_back(fmt::format("frame#{} pincount {} -> {}", f, fa.pincount, fb.pincount));
+    if (fa.swapcount != fb.swapcount) out.push_back(fmt::format("frame#{} swapcount {} -> {}", f, fa.swapcount, fb.swapcount));
+    if (shown_flags(d, fa) != shown_flags(d, fb))
+      out.push_back(fmt::format("frame#{} flags: {} -> {}", f, flags_text(d, fa), flags_text(d, fb)));
     for (unsigned h = 0; h < kHalves; ++h)
       if (fa.data[h] != fb.data[h])
         out.push_back(fmt::format("frame#{} h{}: {} -> {}{}", f, h, sc.value_name(fa.data[h]), sc.value_name(fb.data[h]),
@@ -177,7 +199,13 @@ std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, c
         out.push_back(fmt::format("{} killed by SIGSEGV", name));
       } else {
         const Op& op = sc.threads[t].ops[tb.read_op - 1u];
-        out.push_back(fmt::format("{} read page {} h{} = {}", name, op.page, op.half, sc.value_name(tb.seen)));
+        if (op.kind == OpKind::PinRead)
+          out.push_back(fmt::format("{} read through pin {} (page {}) h{} = {}", name, sc.pins[op.pin].name,
+                                    sc.pins[op.pin].vpage, op.half, sc.value_name(tb.seen)));
+        else if (op.kind == OpKind::OdirectWrite)
+          out.push_back(fmt::format("{}'s device read page {} h{} = {}", name, op.page, op.half, sc.value_name(tb.seen)));
+        else
+          out.push_back(fmt::format("{} read page {} h{} = {}", name, op.page, op.half, sc.value_name(tb.seen)));
       }
     }
     if (ta.op != tb.op && thread_finished(sc, b, t) && tb.seen != 0xFF) out.push_back(name + " finished");
@@ -192,12 +220,14 @@ std::vector<std::string> describe_state(const Scenario& sc, const Design& d, con
     for (const Vma& vma : s.mms[mm].vma)
       if (vma.pages) out.push_back(fmt::format("{} vma: {}", name, vma_text(vma)));
     for (unsigned v = 0; v < kMaxVpages; ++v)
-      if (s.pte(mm, v).present()) out.push_back(fmt::format("{} pte[{}]: {}", name, v, pte_text(s.pte(mm, v))));
+      if (!s.pte(mm, v).none()) out.push_back(fmt::format("{} pte[{}]: {}", name, v, pte_text(s.pte(mm, v))));
     if (s.mms[mm].alive) out.push_back(name + " is running");
   }
   if (d.has_brlock() && s.brlock != RwLock{}) out.push_back("brlock: " + rw_text(sc, s.brlock));
   for (unsigned f = 0; f < kMaxFrames; ++f)
-    if (s.frames[f].refcount) out.push_back(fmt::format("frame#{} {}", f, frame_text(sc, s.frames[f])));
+    if (s.frames[f].refcount)
+      out.push_back(fmt::format("frame#{} {}{}", f, frame_text(sc, s.frames[f]),
+                                shown_flags(d, s.frames[f]) ? " " + flags_text(d, s.frames[f]) : ""));
   return out;
 }
 

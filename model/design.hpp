@@ -50,12 +50,45 @@ class Design {
   // The write fault on a present, read-only PTE, PT lock held (do_wp_page).
   virtual void do_wp_page(Step& st, unsigned mm, unsigned v) const = 0;
 
+  // Swap-in (do_swap_page), PT lock held, the PTE a swap entry: maps the swap-cache page,
+  // writable when the design's reuse rule allows it on a write fault (the caller then runs
+  // do_wp_page if the PTE is still read-only). The default is the mapcount rule of
+  // reuse_swap_page (5.8, mm/swapfile.c; 2.6.27 can_share_swap_page counts the same way).
+  virtual void do_swap_page(Step& st, unsigned mm, unsigned v, bool write) const;
+  // Reclaim leaves maybe-pinned pages alone (feb889fb40fa "mm: don't put pinned pages into
+  // the swap cache", 5.11).
+  virtual bool reclaim_skips_pinned() const { return false; }
+  // try_to_unmap_one, PT lock held, the PTE of anonymous page f just cleared: false aborts
+  // the unmap (5.19 page_try_share_anon_rmap fails on a maybe-pinned page).
+  virtual bool try_to_unmap_share(Step&, u8 /*f*/) const { return true; }
+  // What clear_refs (echo 4: clear soft-dirty) does to PTEs.
+  enum class SoftDirty {
+    None,        // before 3.11 there is no soft-dirty: clear_refs clears referenced bits only
+    Wrprotect,   // clear_soft_dirty write-protects every present PTE
+    SkipPinned,  // ... except maybe-pinned pages of an mm that pinned (9348b73c2e1b, 5.11)
+  };
+  virtual SoftDirty soft_dirty() const { return SoftDirty::None; }
+  // GUP on a COW mapping breaks COW even for reads (17839856fd58, 5.8): FOLL_WRITE forced.
+  virtual bool gup_forces_write() const { return false; }
+  // An R/O FOLL_PIN of anonymous page f, mapped read-only, must first unshare it (5.19
+  // gup_must_unshare), with a FAULT_FLAG_UNSHARE fault (do_unshare, PT lock held).
+  virtual bool gup_must_unshare(const State&, const Op&, u8 /*f*/) const { return false; }
+  virtual void do_unshare(Step&, unsigned /*mm*/, unsigned /*v*/) const {}
+  // A fresh anonymous page was just mapped (page_add_new_anon_rmap; 5.19 marks it exclusive).
+  virtual void new_anon_page(Step&, u8 /*f*/) const {}
+  // The design's view of the scenario's initial state (5.19: populated anonymous pages,
+  // faulted in by their owner, are PageAnonExclusive).
+  virtual void initial_state(const Scenario&, State&) const {}
+
   // Whether the global big-reader lock exists (printed in traces only where it does).
   virtual bool has_brlock() const { return false; }
   // Whether the design keeps PageAnonExclusive (5.19 and later); the anon-exclusive
   // properties apply only then.
   virtual bool has_anon_exclusive() const { return false; }
 };
+
+// The scenario's initial state as design d sees it (Design::initial_state).
+State initial_state(const Scenario& sc, const Design& d);
 
 // The registry (model/designs/registry.cpp).
 const std::vector<const Design*>& all_designs();

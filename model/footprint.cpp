@@ -18,7 +18,8 @@ ColumnMap column_map(const Scenario& sc, const State& s) {
     if (m.table == kNone) continue;
     const PageTable& pt = s.tables[m.table];
     for (unsigned v = 0; v < kMaxVpages; ++v)
-      if (pt.pte[v].present() && pt.pte[v].frame < kMaxFrames) seen[pt.pte[v].frame] |= res::col(v);
+      if ((pt.pte[v].present() || pt.pte[v].swapped()) && pt.pte[v].frame < kMaxFrames)
+        seen[pt.pte[v].frame] |= res::col(v);  // (a swap entry names its swap-cache frame)
   }
   for (unsigned p = 0; p < sc.pins.size(); ++p)
     if (s.pins[p].state == kPinActive && s.pins[p].frame < kMaxFrames)
@@ -88,7 +89,17 @@ Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
       }
       return a;
     case OpKind::Read:
-      a.r |= v | c.mmres();
+      if (pc == kPcStart) {  // the load (or, on a swap entry, the page fault it takes)
+        a.r |= v | c.mmres();
+        return a;
+      }
+      switch (pc) {  // do_swap_page for a read: the write fault's steps
+        case kPcW1: a.inc |= c.mmap(); a.r |= c.mmres(); break;
+        case kPcW2: a.w |= c.ptl(); break;
+        case kPcW3: a.w |= v | res::kFree | c.ptl(); a.r |= c.mmres(); break;
+        case kPcW4: a.inc |= c.mmap(); break;
+        default: a.w |= res::kAll; break;
+      }
       return a;
     case OpKind::OdirectRead:
     case OpKind::PinLongterm: {
@@ -171,6 +182,19 @@ Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
         default: a.w |= res::kAll; break;
       }
       return a;
+    // The issue-5 operations: declared to touch everything (every step of them is
+    // dependent on every other step), which keeps --por sound and does not reduce there.
+    case OpKind::OdirectWrite:
+    case OpKind::Vmsplice:
+    case OpKind::PinUserPages:
+    case OpKind::PinRead:
+    case OpKind::Munmap:
+    case OpKind::Exit:
+    case OpKind::Mprotect:
+    case OpKind::ClearRefs:
+    case OpKind::SwapOut:
+      a.w |= res::kAll;
+      return a;
   }
   a.w |= res::kAll;
   return a;
@@ -178,7 +202,7 @@ Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
 
 // The pcs an op may still run from pc (in any order: loops included).
 template <class F>
-void remaining_pcs(const Design& d, const Op& op, u8 pc, F&& f) {
+void remaining_pcs(const Scenario& sc, const Design& d, const Op& op, u8 pc, F&& f) {
   switch (op.kind) {
     case OpKind::Write:
       for (u8 p : {kPcStart, kPcW1, kPcW2, kPcW3, kPcW4}) f(p);
@@ -203,6 +227,10 @@ void remaining_pcs(const Design& d, const Op& op, u8 pc, F&& f) {
       if (pc == kPcStart) f(kPcStart);
       if (pc != kPcF4) for (u8 p : {kPcF1, kPcF2, kPcF2b, kPcF3}) f(p);
       f(kPcF4);
+      return;
+    case OpKind::Read:  // a load faults only on a swap entry
+      f(kPcStart);
+      if (sc.has_swap) for (u8 p : {kPcW1, kPcW2, kPcW3, kPcW4}) f(p);
       return;
     case OpKind::Madvise:
       if (pc == kPcStart) f(kPcStart);
@@ -235,11 +263,11 @@ Access future_access(const Scenario& sc, const Design& d, const State& s, const 
   const Op& cur = ops[th.op];
   // A fork in progress touches the pages it has still to copy (from its idx on).
   const bool fork_started = cur.kind == OpKind::Fork && th.pc != kPcStart;
-  remaining_pcs(d, cur, th.pc, [&](u8 p) {
+  remaining_pcs(sc, d, cur, th.pc, [&](u8 p) {
     a |= step_access(c, cur, p, p == th.pc || frame_known(cur, th.pc) || fork_started);
   });
   for (std::size_t o = th.op + 1u; o < ops.size(); ++o)
-    remaining_pcs(d, ops[o], kPcStart, [&](u8 p) { a |= step_access(c, ops[o], p, false); });
+    remaining_pcs(sc, d, ops[o], kPcStart, [&](u8 p) { a |= step_access(c, ops[o], p, false); });
   return a;
 }
 
@@ -260,8 +288,8 @@ ResMask changed_resources(const Scenario& sc, const State& a, const State& b, co
     if (x.ptl != y.ptl) m |= res::ptl(tb);
     for (unsigned v = 0; v < kMaxVpages; ++v)
       if (x.pte[v] != y.pte[v])
-        m |= res::col(v) | (x.pte[v].present() ? ca.of(x.pte[v].frame) : 0) |
-             (y.pte[v].present() ? ca.of(y.pte[v].frame) : 0);
+        m |= res::col(v) | (x.pte[v].none() ? 0 : ca.of(x.pte[v].frame)) |
+             (y.pte[v].none() ? 0 : ca.of(y.pte[v].frame));
     if (x.users != y.users)
       for (unsigned mm = 0; mm < kMaxMms; ++mm)
         if (a.mms[mm].table == tb || b.mms[mm].table == tb) m |= res::mm(mm);

@@ -11,9 +11,10 @@ inline Vma* find_vma(State& s, unsigned mm, unsigned v) {
   return const_cast<Vma*>(find_vma(static_cast<const State&>(s), mm, v));
 }
 
-// is_cow_mapping (mm/memory.c v2.6.27): private and may be written.
+// is_cow_mapping (mm/memory.c v2.6.27): (flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE,
+// private and may be written (also while mprotect has made it read-only).
 inline bool is_cow_mapping(const Vma& vma) {
-  return !(vma.flags & kVmShared) && (vma.flags & kVmWrite);
+  return !(vma.flags & kVmShared) && (vma.flags & kVmMayWrite);
 }
 
 // alloc_page_vma + copy_user_highpage (mm/memory.c do_wp_page, v2.6.27): the lowest
@@ -36,10 +37,11 @@ inline void set_pte(State& s, unsigned mm, unsigned v, u8 f, bool writable) {
   s.pte(mm, v) = Pte{f, static_cast<u8>(kPtePresent | (writable ? kPteWrite : 0))};
 }
 // GUP-fast's re-check after taking its reference (gup_pte_range: pte_val(pte) ==
-// pte_val(*ptep)): the PTE still maps f, present and writable.
-inline bool pte_still_maps_writable(const State& s, unsigned mm, unsigned v, u8 f) {
+// pte_val(*ptep)): the PTE still maps f, present, and writable for a FOLL_WRITE GUP. (The
+// model compares what the walk relied on, not every PTE bit.)
+inline bool pte_still_maps(const State& s, unsigned mm, unsigned v, u8 f, bool write) {
   const Pte& p = s.pte(mm, v);
-  return p.present() && p.writable() && p.frame == f;
+  return p.present() && (!write || p.writable()) && p.frame == f;
 }
 inline void pte_wrprotect(Pte& p) { p.flags &= static_cast<u8>(~kPteWrite); }
 // ptep_set_wrprotect and friends: write-protects a PTE, counting it when it was writable.
@@ -53,5 +55,26 @@ inline void pte_mkwrite(Pte& p) { p.flags |= kPteWrite; }
 // reference itself is get_page/put_page on the frame. A released pin holds no frame.
 void pin_taken(Step& st, u8 pin, u8 f);
 void pin_released(Step& st, u8 pin);
+
+}  // namespace cow::kernel
+
+// Swap (model/swap.cpp). The model's swap device is the swap cache: a page swapped out
+// stays in its frame with PageSwapCache (one reference), and each swap entry that names
+// it counts in Frame::swapcount (page_swapcount).
+namespace cow::kernel {
+
+// try_to_free_swap / delete_from_swap_cache (mm/swapfile.c): once no swap entry names the
+// page, it leaves the swap cache and the cache's reference is dropped.
+void try_to_free_swap(Step& st, u8 f);
+// do_swap_page's mapping of the swap-cache page at (mm, v), PT lock held: swap_free of
+// this entry, page_add_anon_rmap, the PTE present (writable and dirty when `writable`).
+void swap_in_map(Step& st, unsigned mm, unsigned v, bool writable);
+// zap_pte_range (mm/memory.c) of one PTE: a present page loses its mapping and reference;
+// a swap entry is freed (free_swap_and_cache: the page leaves the swap cache once no
+// entry names it and nothing maps it).
+void zap_pte(Step& st, unsigned mm, unsigned v);
+// copy_one_pte / copy_nonpresent_pte of a swap entry at fork: swap_duplicate, and the
+// child's entry is the same slot (5.19: both lose the exclusive bit).
+void copy_swap_pte(Step& st, unsigned src, unsigned dst, unsigned v);
 
 }  // namespace cow::kernel

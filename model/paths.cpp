@@ -6,6 +6,7 @@
 #include "model/invariant.hpp"
 #include "model/kernel.hpp"
 #include "model/locks.hpp"
+#include "model/mm_ops.hpp"
 
 namespace cow {
 using namespace cow::kernel;
@@ -26,10 +27,21 @@ void sigsegv(Step& st) {
 // (another thread fixed it up) -> nothing.
 void handle_write_fault_locked(Step& st, const Design& d, unsigned mm, unsigned v) {
   Pte& p = st.s.pte(mm, v);
+  if (p.swapped()) {  // do_swap_page, then do_wp_page if it mapped the page read-only
+    d.do_swap_page(st, mm, v, /*write=*/true);
+    if (!st.s.pte(mm, v).writable()) {
+      d.do_wp_page(st, mm, v);
+      st.label = "do_swap_page(write)+do_wp_page";
+    }
+    return;
+  }
   if (!p.present()) {
     st.label = "do_anonymous_page";
     u8 g = alloc_zeroed(st);
-    if (g != kNone) set_pte(st.s, mm, v, g, true);
+    if (g != kNone) {
+      set_pte(st.s, mm, v, g, true);
+      d.new_anon_page(st, g);
+    }
     return;
   }
   if (!p.writable()) {
@@ -39,30 +51,33 @@ void handle_write_fault_locked(Step& st, const Design& d, unsigned mm, unsigned 
   st.label = "handle_pte_fault:pte_same";
 }
 
-// A user store: the write fault path of arch/x86/mm/fault.c do_page_fault (v2.6.27).
-bool step_write(Step& st, const Design& d) {
+// handle_mm_fault for a read, PT lock held: a swap entry is swapped in (do_swap_page); a
+// missing page gets a fresh anonymous page (the kernel maps the shared zero page
+// read-only; the model has no zero page, and its scenarios populate their pages).
+void handle_read_fault_locked(Step& st, const Design& d, unsigned mm, unsigned v) {
+  const Pte& p = st.s.pte(mm, v);
+  if (p.swapped()) {
+    d.do_swap_page(st, mm, v, /*write=*/false);
+    return;
+  }
+  if (p.none()) {
+    handle_write_fault_locked(st, d, mm, v);
+    return;
+  }
+  st.label = "handle_pte_fault:pte_same";
+}
+
+// The page fault path of arch/x86/mm/fault.c do_page_fault (v2.6.27), steps w1-w4, for a
+// store (write) or a load of a swapped-out page (read).
+bool step_fault(Step& st, const Design& d, bool write) {
   const Op& op = st.op();
   unsigned mm = st.def().mm;
-  Thread& t = st.self();
-  switch (t.pc) {
-    case kPcStart: {  // the store itself, through the TLB/PTE
-      st.label = "store";
-      const Pte& p = st.s.pte(mm, op.page);
-      if (p.present() && p.writable()) {
-        st.s.frames[p.frame].data[op.half] = op.write_id;
-        st.finish_op();
-      } else {
-        st.label = "store:page_fault";
-        st.count(Cost::Fault);
-        st.go(kPcW1);
-      }
-      return true;
-    }
+  switch (st.self().pc) {
     case kPcW1: {  // do_page_fault: down_read(&mm->mmap_sem); find_vma; access check
       st.label = "do_page_fault:down_read(mmap_sem)";
       if (!locks::try_down_read(st.s.mms[mm].mmap_lock)) return false;
       const Vma* vma = find_vma(st.s, mm, op.page);
-      if (!vma || !(vma->flags & kVmWrite)) {
+      if (!vma || (write && !(vma->flags & kVmWrite))) {
         locks::up_read(st.s.mms[mm].mmap_lock);
         st.label = "do_page_fault:bad_area(SIGSEGV)";
         sigsegv(st);
@@ -77,28 +92,54 @@ bool step_write(Step& st, const Design& d) {
       st.go(kPcW3);
       return true;
     case kPcW3:  // the fault proper, then pte_unmap_unlock
-      handle_write_fault_locked(st, d, mm, op.page);
+      if (write) handle_write_fault_locked(st, d, mm, op.page);
+      else handle_read_fault_locked(st, d, mm, op.page);
       locks::spin_unlock(st.s.ptl(mm), st.tid);
       st.go(kPcW4);
       return true;
-    case kPcW4:  // do_page_fault: up_read(&mm->mmap_sem); the store is retried
+    case kPcW4:  // do_page_fault: up_read(&mm->mmap_sem); the access is retried
       st.label = "do_page_fault:up_read(mmap_sem)";
       locks::up_read(st.s.mms[mm].mmap_lock);
       st.go(kPcStart);
       return true;
     default:
-      UNREACHABLE("bad pc in write");
+      UNREACHABLE("bad pc in a page fault");
   }
 }
 
-// A user load. A present PTE is read directly; a missing one in an anonymous VMA reads
-// zeroes (the zero page); no VMA is SIGSEGV.
-bool step_read(Step& st) {
+// A user store: through the TLB/PTE, or a write fault.
+bool step_write(Step& st, const Design& d) {
   const Op& op = st.op();
   unsigned mm = st.def().mm;
+  if (st.self().pc != kPcStart) return step_fault(st, d, /*write=*/true);
+  st.label = "store";
+  const Pte& p = st.s.pte(mm, op.page);
+  if (p.present() && p.writable()) {
+    st.s.frames[p.frame].data[op.half] = op.write_id;
+    st.finish_op();
+  } else {
+    st.label = "store:page_fault";
+    st.count(Cost::Fault);
+    st.go(kPcW1);
+  }
+  return true;
+}
+
+// A user load. A present PTE is read directly; a missing one in an anonymous VMA reads
+// zeroes (the zero page); a swap entry takes a read fault (do_swap_page); no VMA is SIGSEGV.
+bool step_read(Step& st, const Design& d) {
+  const Op& op = st.op();
+  unsigned mm = st.def().mm;
+  if (st.self().pc != kPcStart) return step_fault(st, d, /*write=*/false);
   st.label = "load";
   const Pte& p = st.s.pte(mm, op.page);
   Thread& t = st.self();
+  if (p.swapped()) {
+    st.label = "load:page_fault";
+    st.count(Cost::Fault);
+    st.go(kPcW1);
+    return true;
+  }
   if (p.present()) {
     t.seen = st.s.frames[p.frame].data[op.half];
   } else if (find_vma(st.s, mm, op.page)) {
@@ -113,12 +154,26 @@ bool step_read(Step& st) {
   return true;
 }
 
-// Slow get_user_pages for write (mm/memory.c get_user_pages + follow_page, v2.6.27):
-// mmap_sem held for read; follow_page takes the PT lock, and a failed follow_page
-// (not present, or not writable for a write) calls handle_mm_fault and retries.
-// `after` is the pc the thread goes to once mmap_sem is released; kPcStart means the
-// op is complete (pin_longterm keeps its reference and moves on to the next op).
-bool step_gup_slow(Step& st, const Design& d, u8 after) {
+// Whether the op's GUP sets FOLL_WRITE on this VMA (the op's own flag, or v5.8's forced
+// COW break on a COW mapping).
+bool gup_wants_write(const Design& d, const Op& op, const Vma* vma) {
+  return op.gup_write || (d.gup_forces_write() && vma && is_cow_mapping(*vma));
+}
+
+// The op's GUP has its reference: an O_DIRECT read or write goes on to the device (d0);
+// vmsplice and pin_user_pages are done (the pipe or the driver keeps the reference).
+void gup_done(Step& st) {
+  const OpKind k = st.op().kind;
+  if (k == OpKind::OdirectRead || k == OpKind::OdirectWrite) st.go(kPcD0);
+  else st.finish_op();
+}
+
+// Slow get_user_pages (mm/memory.c get_user_pages + follow_page, v2.6.27; mm/gup.c
+// __get_user_pages + follow_page_pte + faultin_page in 5.x): mmap_sem held for read;
+// follow_page takes the PT lock, and a failed follow_page (not present, or not writable
+// for a write) calls handle_mm_fault and retries. pin_longterm (ib_umem_get) holds
+// mmap_sem for write instead.
+bool step_gup_slow(Step& st, const Design& d) {
   const Op& op = st.op();
   unsigned mm = st.def().mm;
   // A driver registering memory (ib_umem_get, drivers/infiniband/core/umem.c, 2.6.x)
@@ -140,6 +195,12 @@ bool step_gup_slow(Step& st, const Design& d, u8 after) {
         sigsegv(st);
         return true;
       }
+      if (op.gup_write && !(find_vma(st.s, mm, op.page)->flags & kVmWrite)) {  // check_vma_flags: -EFAULT
+        release();
+        st.label = "get_user_pages:check_vma_flags(EFAULT)";
+        sigsegv(st);
+        return true;
+      }
       st.go(kPcS1);
       return true;
     case kPcS1:
@@ -148,46 +209,69 @@ bool step_gup_slow(Step& st, const Design& d, u8 after) {
       st.go(kPcS2);
       return true;
     case kPcS2: {
-      // handle_mm_fault(write) if follow_page(FOLL_WRITE) fails, then follow_page's
-      // get_page under the PT lock; spin_unlock.
+      // handle_mm_fault if follow_page fails (FOLL_WRITE: the PTE must be writable), an
+      // unshare fault if an R/O pin needs one (5.19), then follow_page's reference under
+      // the PT lock; spin_unlock.
+      const bool write = gup_wants_write(d, op, find_vma(st.s, mm, op.page));
       const Pte& p = st.s.pte(mm, op.page);
-      bool fault = !p.present() || !p.writable();
+      bool fault = !p.present() || (write && !p.writable());
       if (fault) {
         st.count(Cost::Fault);
-        handle_write_fault_locked(st, d, mm, op.page);
+        if (write) handle_write_fault_locked(st, d, mm, op.page);
+        else handle_read_fault_locked(st, d, mm, op.page);
       }
       if (st.out_of_frames) return true;
+      bool unshare = false;
+      if (const Pte& q = st.s.pte(mm, op.page); !q.writable() && d.gup_must_unshare(st.s, op, q.frame)) {
+        st.count(Cost::Fault);
+        d.do_unshare(st, mm, op.page);  // faultin_page(FAULT_FLAG_UNSHARE), then retry
+        unshare = true;
+        if (st.out_of_frames) return true;
+      }
       u8 f = st.s.pte(mm, op.page).frame;
       get_page(st.s, f);
       d.gup_slow_got_page(st, f);
       st.self().frame = f;
       pin_taken(st, op.pin, f);
       locks::spin_unlock(st.s.ptl(mm), st.tid);
-      st.label = fault ? "get_user_pages:handle_mm_fault+follow_page:get_page"
-                       : "follow_page:get_page";
+      st.label = unshare ? "get_user_pages:faultin_page(FAULT_FLAG_UNSHARE)+follow_page:get_page"
+                 : fault ? "get_user_pages:handle_mm_fault+follow_page:get_page"
+                         : "follow_page:get_page";
       st.go(kPcS3);
       return true;
     }
     case kPcS3:
       st.label = longterm ? "ib_umem_get:up_write(mmap_sem)" : "get_user_pages:up_read(mmap_sem)";
       release();
-      if (after == kPcStart) st.finish_op();
-      else st.go(after);
+      gup_done(st);
       return true;
     default:
       UNREACHABLE("bad pc in slow GUP");
   }
 }
 
-// read(2) with O_DIRECT (fs/direct-io.c, v2.6.27: dio_refill_pages ->
-// get_user_pages_fast(write=1)); the bio's completion writes the page (DMA) and
-// dio_bio_complete drops the reference (page_cache_release).
-bool step_odirect_read(Step& st, const Design& d) {
+// A GUP and what follows it, for every op that takes a GUP reference:
+// - odirect_read: read(2) with O_DIRECT (fs/direct-io.c, v2.6.27: dio_refill_pages ->
+//   get_user_pages_fast(write=1)); the device writes the page (DMA) and dio_bio_complete
+//   drops the reference (page_cache_release; FOLL_PIN: unpin_user_page);
+// - odirect_write: write(2) with O_DIRECT: get_user_pages_fast(write=0); the device reads
+//   the page, then the reference is dropped;
+// - vmsplice: vmsplice(2) (fs/splice.c iter_to_pipe -> iov_iter_get_pages ->
+//   get_user_pages_fast, FOLL_GET, read): the pipe buffer keeps the reference;
+// - pin_user_pages: FOLL_PIN [| FOLL_WRITE] [| FOLL_LONGTERM], fast (pin_user_pages_fast)
+//   or under mmap_read_lock (io_uring io_sqe_buffer_register; mm/gup_test.c
+//   PIN_LONGTERM_TEST_START);
+// - pin_longterm: ib_umem_get, slow GUP for write under down_write(mmap_sem).
+bool step_gup_op(Step& st, const Design& d) {
   const Op& op = st.op();
   unsigned mm = st.def().mm;
   Thread& t = st.self();
   switch (t.pc) {
     case kPcStart:
+      if (!op.gup_fast) {
+        st.go(kPcS0);
+        return step_gup_slow(st, d);
+      }
       if (d.gup_fast_has_enter(op)) {
         if (!d.gup_fast_enter(st)) return false;
         if (st.self().pc == kPcStart) st.go(kPcR1);  // (the hook may have sent it to slow GUP)
@@ -196,7 +280,9 @@ bool step_odirect_read(Step& st, const Design& d) {
       }
       [[fallthrough]];
     case kPcR1:
-      if (d.gup_fast_read_pte(st, mm, op.page, /*write=*/true)) {
+      // GUP-fast: the caller's FOLL_WRITE (v5.8: always FOLL_WRITE, "The FAST_GUP case
+      // requires FOLL_WRITE even for pure reads").
+      if (d.gup_fast_read_pte(st, mm, op.page, op.gup_write || d.gup_forces_write())) {
         st.go(kPcR2);
       } else {
         st.count(Cost::GupFastFallback);
@@ -205,21 +291,26 @@ bool step_odirect_read(Step& st, const Design& d) {
       return true;
     case kPcR2:  // the reference; a design that re-checks the PTE may fall back here
       if (d.gup_fast_get_page(st)) {
-        st.go(kPcD0);
+        gup_done(st);
       } else {
         st.count(Cost::GupFastFallback);
         st.go(kPcS0);
       }
       return true;
     case kPcS0: case kPcS1: case kPcS2: case kPcS3:
-      return step_gup_slow(st, d, kPcD0);
-    case kPcD0: {  // the device writes the page through the reference
-      st.label = "dma:write";
-      st.s.frames[t.frame].data[op.half] = op.write_id;
-      st.s.pins[op.pin].dma = 1;
+      return step_gup_slow(st, d);
+    case kPcD0:
+      if (op.kind == OpKind::OdirectWrite) {  // the device reads the page (the bio's DMA to disk)
+        st.label = "dma:read";
+        t.seen = st.s.frames[t.frame].data[op.half];
+        t.read_op = static_cast<u8>(t.op + 1);
+      } else {  // the device writes the page through the reference
+        st.label = "dma:write";
+        st.s.frames[t.frame].data[op.half] = op.write_id;
+        st.s.pins[op.pin].dma = 1;
+      }
       st.go(kPcD1);
       return true;
-    }
     case kPcD1:  // dio_bio_complete: page_cache_release(page)
       st.label = op.foll_pin ? "bio_release_pages:unpin_user_page" : "dio_bio_complete:put_page";
       pin_released(st, op.pin);  // (FOLL_PIN: unpin_user_page)
@@ -227,7 +318,7 @@ bool step_odirect_read(Step& st, const Design& d) {
       st.finish_op();
       return true;
     default:
-      UNREACHABLE("bad pc in odirect_read");
+      UNREACHABLE("bad pc in a GUP op");
   }
 }
 
@@ -267,6 +358,11 @@ bool step_fork(Step& st, const Design& d) {
       st.go(kPcF2);
       return true;
     case kPcF2:
+      if (st.s.pte(mm, t.idx).swapped()) {  // copy_one_pte's !pte_present branch: the same in every design
+        copy_swap_pte(st, mm, child, t.idx);
+        st.go(kPcF3);
+        return true;
+      }
       st.go(d.copy_one_pte(st, mm, child, t.idx) ? kPcF3 : kPcF2b);
       return true;
     case kPcF2b:
@@ -333,9 +429,12 @@ bool take_step(Step& st, const Design& d) {
     case OpKind::Write:
       return step_write(st, d);
     case OpKind::Read:
-      return step_read(st);
+      return step_read(st, d);
     case OpKind::OdirectRead:
-      return step_odirect_read(st, d);
+    case OpKind::OdirectWrite:
+    case OpKind::Vmsplice:
+    case OpKind::PinUserPages:
+      return step_gup_op(st, d);
     case OpKind::Fork:
       return step_fork(st, d);
     case OpKind::PinLongterm:
@@ -343,7 +442,7 @@ bool take_step(Step& st, const Design& d) {
       // write=1 under mmap_sem held for write: the slow path. The reference is kept
       // until unpin.
       if (st.self().pc == kPcStart) st.go(kPcS0);
-      return step_gup_slow(st, d, kPcStart);
+      return step_gup_slow(st, d);
     case OpKind::Unpin: {  // the driver's put_page when the memory is deregistered
       st.label = "put_page(unpin)";
       u8 f = st.s.pins[op.pin].frame;
@@ -363,6 +462,14 @@ bool take_step(Step& st, const Design& d) {
     }
     case OpKind::Madvise:
       return step_madvise(st);
+    case OpKind::PinRead:
+      return step_pin_read(st);
+    case OpKind::Munmap:
+    case OpKind::Exit:
+    case OpKind::Mprotect:
+    case OpKind::ClearRefs:
+    case OpKind::SwapOut:
+      return step_mm_op(st, d);
   }
   UNREACHABLE("bad op kind");
 }

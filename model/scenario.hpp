@@ -19,6 +19,15 @@ enum class OpKind : u8 {
   Unpin,        // the driver drops it (put_page)
   Dma,          // a device writes through a pin
   Madvise,      // madvise(MADV_DONTFORK / MADV_DOFORK) on whole VMAs
+  OdirectWrite, // write(2) with O_DIRECT from the page: GUP for read, the device reads it, put_page
+  Vmsplice,     // vmsplice(2) of the page into a pipe: GUP (FOLL_GET, read); the pipe keeps the reference
+  PinUserPages, // pin_user_pages[_fast] (FOLL_PIN, maybe FOLL_WRITE, FOLL_LONGTERM): io_uring, gup_test
+  PinRead,      // the holder of a pin reads the page through it (read(2) of the pipe, write_fixed, PIN_LONGTERM_TEST_READ)
+  Munmap,       // munmap(2) of the VMA holding the page
+  Exit,         // the process exits: exit_mmap unmaps everything
+  Mprotect,     // mprotect(2) of the VMA holding the page to PROT_READ or PROT_READ|PROT_WRITE
+  ClearRefs,    // echo 4 > /proc/self/clear_refs: clear soft-dirty, write-protecting the PTEs
+  SwapOut,      // madvise(MADV_PAGEOUT): reclaim the page into the swap cache, unmap it to swap entries
 };
 const char* op_name(OpKind k);
 
@@ -34,6 +43,9 @@ struct Op {
   u8 expect = 0;    // read: the write id it should see (0: nothing to check)
   Advice advice{};  // madvise
   bool foll_pin = false;  // odirect_read: pin_user_pages (FOLL_PIN) rather than get_user_pages (FOLL_GET)
+  bool gup_write = true;  // GUP with FOLL_WRITE (odirect_read, pin_longterm, pin_user_pages write = true)
+  bool gup_fast = true;   // GUP tries get_user_pages_fast first (else slow GUP under mmap_lock)
+  bool prot_write = false;  // mprotect: PROT_READ|PROT_WRITE (else PROT_READ)
   int line = 0;     // where it was declared
 };
 
@@ -88,6 +100,8 @@ struct Scenario {
   // same operations on the same pages, each with its own values and pins. --symmetry
   // stores states up to permutations of each class (model/symmetry.cpp).
   std::vector<std::vector<u8>> thread_classes;
+  // Some op swaps pages out (then loads may fault: model/footprint.cpp).
+  bool has_swap = false;
 
   const WriteDef* write(u8 id) const { return id == 0 ? nullptr : &writes.at(id - 1u); }
   std::string value_name(u8 id) const { return id == 0 ? "0" : writes.at(id - 1u).name; }

@@ -23,6 +23,15 @@ const char* op_name(OpKind k) {
     case OpKind::Unpin: return "unpin";
     case OpKind::Dma: return "dma";
     case OpKind::Madvise: return "madvise";
+    case OpKind::OdirectWrite: return "odirect_write";
+    case OpKind::Vmsplice: return "vmsplice";
+    case OpKind::PinUserPages: return "pin_user_pages";
+    case OpKind::PinRead: return "pin_read";
+    case OpKind::Munmap: return "munmap";
+    case OpKind::Exit: return "exit";
+    case OpKind::Mprotect: return "mprotect";
+    case OpKind::ClearRefs: return "clear_refs";
+    case OpKind::SwapOut: return "swap_out";
   }
   UNREACHABLE("bad op kind");
 }
@@ -31,12 +40,13 @@ namespace {
 
 constexpr long kMaxParam = 1'000'000;  // far beyond every bound; keeps expressions from overflowing
 
-constexpr OpKind kAllOps[] = {OpKind::Write,       OpKind::Read,  OpKind::OdirectRead,
-                              OpKind::Fork,        OpKind::PinLongterm, OpKind::Unpin,
-                              OpKind::Dma,         OpKind::Madvise};
+constexpr OpKind kAllOps[] = {OpKind::Write,        OpKind::Read,     OpKind::OdirectRead,  OpKind::Fork,
+                              OpKind::PinLongterm,  OpKind::Unpin,    OpKind::Dma,          OpKind::Madvise,
+                              OpKind::OdirectWrite, OpKind::Vmsplice, OpKind::PinUserPages, OpKind::PinRead,
+                              OpKind::Munmap,       OpKind::Exit,     OpKind::Mprotect,     OpKind::ClearRefs,
+                              OpKind::SwapOut};
 // In DESIGN.md's vocabulary but not modelled yet: named so the error can say so.
-constexpr const char* kLaterOps[] = {"odirect_write", "vmsplice", "munmap", "mprotect", "mlock",
-                                     "munlock", "ksm_scan", "swap_out", "proc_mem_write", "exit"};
+constexpr const char* kLaterOps[] = {"mlock", "munlock", "ksm_scan", "proc_mem_write"};
 
 class Loader {
  public:
@@ -65,6 +75,7 @@ class Loader {
     resolve_pins();
     compute_expectations();
     check_symmetric();
+    check_exits();
     build_initial_state();
     return std::move(sc_);
   }
@@ -268,7 +279,7 @@ class Loader {
       fail(where, "VMA [" + std::to_string(start) + "," + std::to_string(start + pages) +
                       ") goes past the model's bound kMaxVpages = " + std::to_string(kMaxVpages) +
                       " virtual pages per process" + params_note());
-    u8 flags = kVmRead;
+    u8 flags = kVmRead | kVmMayWrite;  // (an anonymous mapping of a process may always be made writable)
     std::string prot = opt_string(t, "prot");
     if (prot.empty() || prot == "rw") flags |= kVmWrite;
     else if (prot != "r") fail(*t.get("prot"), "'prot' must be \"rw\" or \"r\"");
@@ -397,6 +408,14 @@ class Loader {
     return static_cast<u8>(sc_.pins.size() - 1);
   }
 
+  // The 'pin' key naming the reference an op takes, or a default name.
+  std::string pin_name(const toml::table& ot, std::string dflt) const {
+    const toml::node* pn = ot.get("pin");
+    if (!pn) return dflt;
+    if (!pn->is_string()) fail(*pn, "'pin' must be a name (a string)");
+    return pn->as_string()->get();
+  }
+
   OpKind op_kind(const toml::node& n) const {
     if (!n.is_string()) fail(n, "'op' must be a string");
     const std::string& s = n.as_string()->get();
@@ -414,7 +433,8 @@ class Loader {
     if (td.ops.size() >= kMaxOps)
       fail(on, "too many ops in thread '" + td.name + "': the model's bound kMaxOps is " + std::to_string(kMaxOps));
     const toml::node* kn = ot.get("op");
-    if (!kn) fail(on, "an op needs 'op' (one of write, read, odirect_read, fork, pin_longterm, unpin, dma, madvise)");
+    if (!kn) fail(on, "an op needs 'op' (one of write, read, odirect_read, fork, pin_longterm, unpin, dma, madvise, odirect_write, "
+                  "vmsplice, pin_user_pages, pin_read, munmap, exit, mprotect, clear_refs, swap_out)");
     Op op;
     op.kind = op_kind(*kn);
     op.line = static_cast<int>(on.source().begin.line);
@@ -437,7 +457,7 @@ class Loader {
     auto pin_ref = [&](bool required) {
       const toml::node* pn = ot.get("pin");
       if (!pn) {
-        if (required) fail(on, "'" + std::string(op_name(op.kind)) + "' needs 'pin' (the name of a pin_longterm)");
+        if (required) fail(on, "'" + std::string(op_name(op.kind)) + "' needs 'pin' (the name a pin_longterm, vmsplice or pin_user_pages gave its reference)");
         return;
       }
       if (!pn->is_string()) fail(*pn, "'pin' must be a pin name (a string)");
@@ -504,6 +524,66 @@ class Loader {
         op.half = half();
         pin_ref(true);
         break;
+      case OpKind::OdirectWrite:
+        check_keys(ot, {"op", "page", "half", "foll_pin", "for", "when"});
+        need_process();
+        op.page = page();
+        op.half = half();
+        op.gup_write = false;  // the device reads memory: GUP without FOLL_WRITE
+        op.foll_pin = ot.get("foll_pin") && req_int(ot, "foll_pin", env) != 0;
+        op.pin = new_pin(td.name + ":odirect_write@" + std::to_string(op.page), tid, op.page, false, on);
+        sc_.pins[op.pin].write = false;
+        sc_.pins[op.pin].foll_pin = op.foll_pin;
+        break;
+      case OpKind::Vmsplice:
+        check_keys(ot, {"op", "page", "pin", "for", "when"});
+        need_process();
+        op.page = page();
+        op.gup_write = false;  // iov_iter_get_pages: FOLL_GET, read-only
+        op.pin = new_pin(pin_name(ot, td.name + ":vmsplice@" + std::to_string(op.page)), tid, op.page, false, on);
+        sc_.pins[op.pin].write = false;
+        break;
+      case OpKind::PinUserPages: {
+        check_keys(ot, {"op", "page", "pin", "write", "fast", "longterm", "for", "when"});
+        need_process();
+        op.page = page();
+        op.foll_pin = true;
+        op.gup_write = opt_bool(ot, "write", true);
+        op.gup_fast = opt_bool(ot, "fast", false);
+        bool longterm = opt_bool(ot, "longterm", true);
+        op.pin = new_pin(pin_name(ot, td.name + ":pin@" + std::to_string(op.page)), tid, op.page, longterm, on);
+        sc_.pins[op.pin].write = op.gup_write;
+        sc_.pins[op.pin].foll_pin = true;
+        break;
+      }
+      case OpKind::PinRead:
+        check_keys(ot, {"op", "pin", "half", "for", "when"});
+        op.half = half();
+        pin_ref(true);
+        break;
+      case OpKind::Munmap:
+      case OpKind::SwapOut:
+        check_keys(ot, {"op", "page", "for", "when"});
+        if (op.kind == OpKind::SwapOut) sc_.has_swap = true;
+        need_process();
+        op.page = page();
+        break;
+      case OpKind::Exit:
+      case OpKind::ClearRefs:
+        check_keys(ot, {"op", "for", "when"});
+        need_process();
+        break;
+      case OpKind::Mprotect: {
+        check_keys(ot, {"op", "page", "prot", "for", "when"});
+        need_process();
+        op.page = page();
+        const toml::node* pn = ot.get("prot");
+        std::string pr = pn && pn->is_string() ? pn->as_string()->get() : "";
+        if (pr == "r") op.prot_write = false;
+        else if (pr == "rw") op.prot_write = true;
+        else fail(pn ? *pn : on, "'prot' must be \"r\" (PROT_READ) or \"rw\" (PROT_READ|PROT_WRITE)");
+        break;
+      }
       case OpKind::Madvise: {
         check_keys(ot, {"op", "page", "advice", "for", "when"});
         need_process();
@@ -519,12 +599,30 @@ class Loader {
     td.ops.push_back(op);
   }
 
+  // exit ends a process: another thread of it would never run again, and no op of the
+  // exiting thread may follow.
+  void check_exits() {
+    for (unsigned t = 0; t < sc_.threads.size(); ++t) {
+      const ThreadDef& td = sc_.threads[t];
+      for (std::size_t i = 0; i < td.ops.size(); ++i) {
+        if (td.ops[i].kind != OpKind::Exit) continue;
+        if (i + 1 != td.ops.size())
+          throw InputError(file_, td.ops[i + 1].line, 0, "thread '" + td.name + "' has an op after 'exit'; exit must be its last op");
+        for (unsigned u = 0; u < sc_.threads.size(); ++u)
+          if (u != t && sc_.threads[u].mm == td.mm)
+            throw InputError(file_, td.ops[i].line, 0,
+                             "'exit' ends process '" + sc_.mm_name(td.mm) + "', but thread '" + sc_.threads[u].name +
+                                 "' also runs in it; the model exits single-threaded processes only");
+      }
+    }
+  }
+
   void resolve_pins() {
     for (const PendingPinRef& r : pin_refs_) {
       u8 slot = kNone;
       for (unsigned i = 0; i < sc_.pins.size(); ++i)
         if (sc_.pins[i].name == r.name) slot = static_cast<u8>(i);
-      if (slot == kNone) fail_at(r.pos, "unknown pin '" + r.name + "' (name it in a pin_longterm op)");
+      if (slot == kNone) fail_at(r.pos, "unknown pin '" + r.name + "' (name it in a pin_longterm, vmsplice or pin_user_pages op)");
       Op& op = sc_.threads[r.thread].ops[r.op];
       op.pin = slot;
       if (op.kind == OpKind::Dma) {
@@ -540,10 +638,14 @@ class Loader {
     for (ThreadDef& td : sc_.threads) {
       for (std::size_t i = 0; i < td.ops.size(); ++i) {
         Op& op = td.ops[i];
-        if (op.kind != OpKind::Read) continue;
+        if (op.kind != OpKind::Read && op.kind != OpKind::OdirectWrite && op.kind != OpKind::PinRead) continue;
+        // A read through a pin (or the device's read of an O_DIRECT write) expects what this
+        // thread last stored to the pinned page.
+        const unsigned page = op.kind == OpKind::PinRead ? sc_.pins[op.pin].vpage : op.page;
+        if (op.kind == OpKind::PinRead && sc_.pins[op.pin].owner_mm != td.mm) continue;
         for (std::size_t j = i; j-- > 0;) {
           const Op& w = td.ops[j];
-          bool writes = (w.kind == OpKind::Write || w.kind == OpKind::OdirectRead) && w.page == op.page &&
+          bool writes = (w.kind == OpKind::Write || w.kind == OpKind::OdirectRead) && w.page == page &&
                         w.half == op.half;
           if (writes) {
             op.expect = w.write_id;

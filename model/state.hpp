@@ -26,21 +26,33 @@ struct Frame {
   u8 flags = 0;      // FrameFlag bits
   std::array<u8, kHalves> data{};
   u8 pincount = 0;   // FOLL_PIN pins (page_maybe_dma_pinned); 0 in the 2008 designs
-  u8 reserved = 0;   // keeps the struct free of padding; always 0
+  u8 swapcount = 0;  // page_swapcount(): swap PTEs that name this page's swap slot
   bool operator==(const Frame&) const = default;
 };
 enum FrameFlag : u8 {
   kFrameAnon = 1 << 0,
   kFrameAnonExclusive = 1 << 1,  // PageAnonExclusive (5.19 designs)
   kFrameGup = 1 << 2,            // PG_gup (design pg_gup, 2009): GUP has taken a reference once
+  kFrameSwapCache = 1 << 3,      // PageSwapCache: the swap cache holds one reference
 };
 
-// A page-table entry. Only present PTEs exist in the 2008 designs; swap entries come later.
-enum PteFlag : u8 { kPtePresent = 1 << 0, kPteWrite = 1 << 1, kPteDirty = 1 << 2 };
+// A page-table entry: none, present (maps a frame), or a swap entry. The model's swap
+// device is the swap cache: a swapped-out page stays in its frame with PageSwapCache set,
+// and a swap entry names that frame (its swap slot). kPteSwpExclusive is the 5.19
+// pte_swp_exclusive bit (1493a1913e34).
+enum PteFlag : u8 {
+  kPtePresent = 1 << 0,
+  kPteWrite = 1 << 1,
+  kPteDirty = 1 << 2,
+  kPteSwap = 1 << 3,
+  kPteSwpExclusive = 1 << 4,
+};
 struct Pte {
   u8 frame = kNone;
   u8 flags = 0;  // PteFlag bits
   bool present() const { return flags & kPtePresent; }
+  bool swapped() const { return flags & kPteSwap; }
+  bool none() const { return !(flags & (kPtePresent | kPteSwap)); }
   bool writable() const { return flags & kPteWrite; }
   bool operator==(const Pte&) const = default;
 };
@@ -82,6 +94,7 @@ enum VmaFlag : u8 {
   kVmShared = 1 << 2,
   kVmAnon = 1 << 3,
   kVmDontCopy = 1 << 4,  // MADV_DONTFORK
+  kVmMayWrite = 1 << 5,  // VM_MAYWRITE: mprotect may add VM_WRITE (kept when PROT_READ drops it)
 };
 
 struct Mm {

@@ -35,7 +35,7 @@ bool canonicalize_frames(const Scenario& sc, State& s) {
   };
   for (const PageTable& pt : s.tables)
     for (const Pte& p : pt.pte)
-      if (p.present()) meet(p.frame);
+      if (p.present() || p.swapped()) meet(p.frame);
   for (const Pin& p : s.pins)
     if (p.state == kPinActive) meet(p.frame);
   for (const Thread& th : s.threads) meet(th.frame);
@@ -66,7 +66,7 @@ bool canonicalize_frames(const Scenario& sc, State& s) {
   };
   for (PageTable& pt : s.tables)
     for (Pte& p : pt.pte)
-      if (p.present()) map(p.frame);
+      if (p.present() || p.swapped()) map(p.frame);
   for (Pin& p : s.pins) map(p.frame);
   for (Thread& th : s.threads) map(th.frame);
   return true;

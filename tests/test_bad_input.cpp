@@ -106,9 +106,9 @@ TEST_CASE("bad input: unknown operation", "[cli][bad-input]") {
 }
 
 TEST_CASE("bad input: an operation not modelled yet", "[cli][bad-input]") {
-  Result r = expect_error_at("op_not_modelled.toml", "munmap");
+  Result r = expect_error_at("op_not_modelled.toml", "ksm_scan");
   SHOW(r);
-  REQUIRE(has(r.output, "'munmap'"));
+  REQUIRE(has(r.output, "'ksm_scan'"));
   REQUIRE(has(r.output, "not modelled yet"));
 }
 

@@ -48,7 +48,7 @@ class PgGup : public V2_6_27 {
     get_page(st.s, f);
     if (st.s.frames[f].flags & kFrameAnon) {
       st.s.frames[f].flags |= kFrameGup;  // SetPageGUP
-      if (!pte_still_maps_writable(st.s, st.def().mm, op.page, f)) {  // the re-check after smp_mb()
+      if (!pte_still_maps(st.s, st.def().mm, op.page, f, op.gup_write || gup_forces_write())) {  // the re-check after smp_mb()
         st.label = "gup_pte_range:get_page+SetPageGUP+recheck(put_page)";
         put_page(st.s, f);
         return false;

@@ -8,9 +8,11 @@ namespace designs {
 const Design* make_forcecow();
 const Design* make_brlock();
 const Design* make_pg_gup();
+const Design* make_v5_8();
 const Design* make_v5_9_rc();
 const Design* make_v5_9();
 const Design* make_v5_11();
+const Design* make_v5_19();
 static const Design* make_v2_6_27() {
   static const V2_6_27 d;
   return &d;
@@ -23,15 +25,23 @@ const std::vector<const Design*>& all_designs() {
       designs::make_forcecow(),
       designs::make_brlock(),
       designs::make_pg_gup(),
+      designs::make_v5_8(),
       designs::make_v5_9_rc(),
       designs::make_v5_9(),
       designs::make_v5_11(),
+      designs::make_v5_19(),
   };
   return list;
 }
 
 void Design::copy_one_pte_finish(Step&, unsigned, unsigned, unsigned) const {
   UNREACHABLE("copy_one_pte_finish of a design whose copy_one_pte takes one step");
+}
+
+State initial_state(const Scenario& sc, const Design& d) {
+  State s = sc.initial;
+  d.initial_state(sc, s);
+  return s;
 }
 
 const Design* find_design(std::string_view name) {

@@ -85,14 +85,19 @@ bool V2_6_27::gup_fast_get_page(Step& st) const {
 // scenario makes the whole fault one step, which is equivalent while every other PTE
 // writer takes the PT lock. Swap and the page lock are not in this model yet (no
 // swapcache, trylock_page always succeeds).
+//   can_share_swap_page (mm/swapfile.c, v2.6.27): count = page_mapcount(page);
+//       if (count <= 1 && PageSwapCache(page)) count += page_swapcount(page);
+//       return count == 1;
 void V2_6_27::do_wp_page(Step& st, unsigned mm, unsigned v) const {
   st.label = "do_wp_page";
   Pte& p = st.s.pte(mm, v);
   u8 old = p.frame;
-  if (st.s.frames[old].mapcount == 1) {  // can_share_swap_page
+  if (mapcount_reuse(st.s.frames[old])) {  // can_share_swap_page
+    st.label = "do_wp_page:can_share_swap_page(reuse)";
     pte_mkwrite(p);
     return;
   }
+  st.label = "do_wp_page:cow_user_page";
   u8 g = alloc_copy(st, old);
   if (g == kNone) return;
   set_pte(st.s, mm, v, g, true);

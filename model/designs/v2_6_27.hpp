@@ -28,6 +28,13 @@ class V2_6_27 : public Design {
   // The parent's half of copy_one_pte for a COW mapping: write-protect both PTEs and
   // share the frame (get_page + page_dup_rmap).
   static void share_wrprotected(Step& st, unsigned src, unsigned dst, unsigned v);
+  // can_share_swap_page (2.6.27) / reuse_swap_page (5.8): the page's mappings plus the swap
+  // entries naming it come to one: this PTE's.
+  static bool mapcount_reuse(const Frame& f) {
+    unsigned count = f.mapcount;
+    if (count <= 1 && (f.flags & kFrameSwapCache)) count += f.swapcount;
+    return count == 1;
+  }
 };
 
 }  // namespace cow::designs

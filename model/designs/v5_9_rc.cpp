@@ -18,7 +18,7 @@ bool V5_9_rc::gup_fast_get_page(Step& st) const {
     st.label = "gup_pte_range:try_grab_compound_head(failed)";
     return false;
   }
-  if (!pte_still_maps_writable(st.s, st.def().mm, op.page, f)) {  // grabbed, the PTE changed: put it back
+  if (!pte_still_maps(st.s, st.def().mm, op.page, f, op.gup_write || gup_forces_write())) {  // grabbed, the PTE changed: put it back
     st.label = "gup_pte_range:try_grab_compound_head+pte_changed(put_compound_head)";
     return false;
   }

@@ -20,6 +20,7 @@ class V5_9_rc : public V2_6_27 {
   bool gup_fast_get_page(Step& st) const override;
   bool gup_fast_rechecks() const override { return true; }
   void do_wp_page(Step& st, unsigned mm, unsigned v) const override;
+  SoftDirty soft_dirty() const override { return SoftDirty::Wrprotect; }  // clear_soft_dirty (3.11+)
 };
 
 }  // namespace cow::designs

@@ -1,0 +1,196 @@
+#include "model/mm_ops.hpp"
+
+#include "model/invariant.hpp"
+#include "model/kernel.hpp"
+#include "model/locks.hpp"
+#include "model/paths.hpp"
+
+namespace cow {
+using namespace cow::kernel;
+
+namespace {
+
+bool takes_mmap_write(OpKind k) { return k == OpKind::Munmap || k == OpKind::Exit || k == OpKind::Mprotect; }
+
+std::string_view lock_label(OpKind k) {
+  switch (k) {
+    case OpKind::Munmap: return "sys_munmap:down_write(mmap_sem)";
+    case OpKind::Exit: return "exit_mmap:mmap_write_lock";
+    case OpKind::Mprotect: return "sys_mprotect:down_write(mmap_sem)";
+    case OpKind::ClearRefs: return "clear_refs_write:down_read(mmap_sem)";
+    default: return "madvise_pageout:down_read(mmap_sem)";
+  }
+}
+
+std::string_view unlock_label(OpKind k) {
+  switch (k) {
+    case OpKind::Munmap: return "sys_munmap:up_write(mmap_sem)";
+    case OpKind::Exit: return "exit_mmap:mmap_write_unlock";
+    case OpKind::Mprotect: return "sys_mprotect:up_write(mmap_sem)";
+    case OpKind::ClearRefs: return "clear_refs_write:up_read(mmap_sem)";
+    default: return "madvise_pageout:up_read(mmap_sem)";
+  }
+}
+
+// unmap_region / exit_mmap -> unmap_vmas -> zap_pte_range (mm/memory.c), PT lock held:
+// every PTE of the VMA goes; then the VMA itself.
+void unmap_vma(Step& st, unsigned mm, Vma& vma) {
+  for (unsigned v = vma.start; v < vma.start + vma.pages; ++v) zap_pte(st, mm, v);
+  vma = Vma{};
+}
+
+// mprotect_fixup -> change_protection -> change_pte_range (mm/mprotect.c): the VMA's
+// flags change; PROT_READ write-protects its present PTEs. PROT_READ|PROT_WRITE leaves
+// them read-only: a private writable mapping's vm_page_prot has no write bit, and the
+// next store takes a write fault (6.0's can_change_pte_writable is not in these designs).
+void mprotect(Step& st, unsigned mm, const Op& op) {
+  Vma* vma = find_vma(st.s, mm, op.page);
+  if (!vma) {
+    st.label = "mprotect:ENOMEM(not mapped)";
+    return;
+  }
+  if (op.prot_write) {
+    vma->flags |= kVmWrite;
+    st.label = "mprotect_fixup:VM_WRITE(PTEs stay read-only)";
+    return;
+  }
+  vma->flags &= static_cast<u8>(~kVmWrite);
+  for (unsigned v = vma->start; v < vma->start + vma->pages; ++v)
+    if (Pte& p = st.s.pte(mm, v); p.present()) pte_wrprotect(st, p);
+  st.label = "mprotect_fixup:change_protection(wrprotect)";
+}
+
+// clear_refs_write(CLEAR_REFS_SOFT_DIRTY) -> clear_refs_pte_range -> clear_soft_dirty
+// (fs/proc/task_mmu.c, 3.11+): each present PTE is write-protected and loses soft-dirty,
+// so the next store faults. 9348b73c2e1b (5.11) skips maybe-pinned pages of a COW
+// mapping in an mm that pinned (pte_is_pinned).
+void clear_refs(Step& st, const Design& d, unsigned mm) {
+  const Design::SoftDirty mode = d.soft_dirty();
+  if (mode == Design::SoftDirty::None) {
+    st.label = "clear_refs_write(no soft-dirty in this kernel: referenced bits only)";
+    return;
+  }
+  st.label = "clear_refs_pte_range:clear_soft_dirty";
+  for (unsigned v = 0; v < kMaxVpages; ++v) {
+    Pte& p = st.s.pte(mm, v);
+    if (!p.present()) continue;
+    const Vma* vma = find_vma(st.s, mm, v);
+    const bool pinned = vma && is_cow_mapping(*vma) && st.s.mms[mm].has_pinned && st.s.frames[p.frame].pincount > 0;
+    if (mode == Design::SoftDirty::SkipPinned && pinned) {
+      st.label = "clear_refs_pte_range:clear_soft_dirty(pte_is_pinned: skipped)";
+      continue;
+    }
+    pte_wrprotect(st, p);
+  }
+}
+
+// madvise(MADV_PAGEOUT) -> reclaim_pages -> shrink_page_list (mm/vmscan.c): add_to_swap
+// puts the anonymous page in the swap cache, try_to_unmap replaces every PTE that maps it
+// (an rmap walk over all mms) by a swap entry. 5.11 keeps maybe-pinned pages out of the
+// swap cache (feb889fb40fa); 5.19's try_to_unmap_one fails on them
+// (page_try_share_anon_rmap) and keeps PageAnonExclusive in the swap PTE.
+void swap_out(Step& st, const Design& d, unsigned mm, unsigned page) {
+  const Pte& p = st.s.pte(mm, page);
+  if (!p.present()) {
+    st.label = "madvise_pageout(not present)";
+    return;
+  }
+  const u8 f = p.frame;
+  Frame& fr = st.s.frames[f];
+  if (!(fr.flags & kFrameSwapCache)) {
+    if (d.reclaim_skips_pinned() && fr.pincount > 0) {
+      st.label = "shrink_page_list:page_maybe_dma_pinned(keep)";
+      return;
+    }
+    fr.flags |= kFrameSwapCache;  // add_to_swap
+    get_page(st.s, f);
+  }
+  st.label = "shrink_page_list:add_to_swap+try_to_unmap";
+  for (unsigned m = 0; m < kMaxMms; ++m) {
+    if (st.s.mms[m].table == kNone) continue;
+    for (unsigned v = 0; v < kMaxVpages; ++v) {
+      Pte& q = st.s.pte(m, v);
+      if (!q.present() || q.frame != f) continue;
+      const bool exclusive = st.s.frames[f].flags & kFrameAnonExclusive;
+      if (!d.try_to_unmap_share(st, f)) {
+        st.label = "try_to_unmap_one:page_try_share_anon_rmap(EBUSY: pinned, keep)";
+        return;
+      }
+      q = Pte{f, static_cast<u8>(kPteSwap | (exclusive ? kPteSwpExclusive : 0))};
+      st.s.frames[f].swapcount++;
+      page_remove_rmap(st.s, f);
+      put_page(st.s, f);
+    }
+  }
+}
+
+// The page-table work of the op (m1): every PT lock it needs must be free.
+bool ptl_free(const State& s, OpKind k, unsigned mm) {
+  if (k != OpKind::SwapOut) return s.tables[s.mms[mm].table].ptl.holder == kNone;
+  for (const PageTable& t : s.tables)  // try_to_unmap takes each mapper's PT lock in turn
+    if (t.ptl.holder != kNone) return false;
+  return true;
+}
+
+}  // namespace
+
+bool step_mm_op(Step& st, const Design& d) {
+  const Op& op = st.op();
+  const unsigned mm = st.def().mm;
+  RwLock& lock = st.s.mms[mm].mmap_lock;
+  const bool wr = takes_mmap_write(op.kind);
+  switch (st.self().pc) {
+    case kPcStart:
+      st.label = lock_label(op.kind);
+      if (wr ? !locks::try_down_write(lock, st.tid) : !locks::try_down_read(lock)) return false;
+      st.go(kPcM1);
+      return true;
+    case kPcM1:
+      if (!ptl_free(st.s, op.kind, mm)) return false;
+      switch (op.kind) {
+        case OpKind::Munmap:
+          if (Vma* vma = find_vma(st.s, mm, op.page)) {
+            unmap_vma(st, mm, *vma);
+            st.label = "unmap_region:zap_pte_range";
+          } else {
+            st.label = "do_munmap(nothing mapped)";
+          }
+          break;
+        case OpKind::Exit:
+          for (Vma& vma : st.s.mms[mm].vma)
+            if (vma.pages) unmap_vma(st, mm, vma);
+          st.label = "exit_mmap:unmap_vmas";
+          break;
+        case OpKind::Mprotect: mprotect(st, mm, op); break;
+        case OpKind::ClearRefs: clear_refs(st, d, mm); break;
+        case OpKind::SwapOut: swap_out(st, d, mm, op.page); break;
+        default: UNREACHABLE("not an mm op");
+      }
+      st.go(kPcM2);
+      return true;
+    case kPcM2:
+      st.label = unlock_label(op.kind);
+      if (wr) locks::up_write(lock, st.tid);
+      else locks::up_read(lock);
+      if (op.kind == OpKind::Exit) st.s.mms[mm].alive = 0;  // the process is gone
+      st.finish_op();
+      return true;
+    default:
+      UNREACHABLE("bad pc in an mm op");
+  }
+}
+
+bool step_pin_read(Step& st) {
+  const Op& op = st.op();
+  const Pin& pin = st.s.pins[op.pin];
+  st.label = st.sc.pins[op.pin].foll_pin ? "read through the pin (io_uring write_fixed, gup_test PIN_LONGTERM_TEST_READ)"
+                                         : "pipe_read:copy_page_to_iter";
+  if (pin.state != kPinActive) return false;  // waits for the reference
+  Thread& t = st.self();
+  t.seen = st.s.frames[pin.frame].data[op.half];
+  t.read_op = static_cast<u8>(t.op + 1);
+  st.finish_op();
+  return true;
+}
+
+}  // namespace cow
