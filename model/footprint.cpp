@@ -193,6 +193,7 @@ Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
     case OpKind::Mprotect:
     case OpKind::ClearRefs:
     case OpKind::SwapOut:
+    case OpKind::Wait:
       a.w |= res::kAll;
       return a;
   }

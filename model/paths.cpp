@@ -464,6 +464,11 @@ bool take_step(Step& st, const Design& d) {
       return step_madvise(st);
     case OpKind::PinRead:
       return step_pin_read(st);
+    case OpKind::Wait:  // wait4: the child has exited (it was forked earlier in program order)
+      st.label = "wait4(child exited)";
+      if (st.s.mms[op.child].alive) return false;
+      st.finish_op();
+      return true;
     case OpKind::Munmap:
     case OpKind::Exit:
     case OpKind::Mprotect:

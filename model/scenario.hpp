@@ -28,6 +28,7 @@ enum class OpKind : u8 {
   Mprotect,     // mprotect(2) of the VMA holding the page to PROT_READ or PROT_READ|PROT_WRITE
   ClearRefs,    // echo 4 > /proc/self/clear_refs: clear soft-dirty, write-protecting the PTEs
   SwapOut,      // madvise(MADV_PAGEOUT): reclaim the page into the swap cache, unmap it to swap entries
+  Wait,         // wait4(2) for a child process to exit
 };
 const char* op_name(OpKind k);
 

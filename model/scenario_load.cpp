@@ -32,6 +32,7 @@ const char* op_name(OpKind k) {
     case OpKind::Mprotect: return "mprotect";
     case OpKind::ClearRefs: return "clear_refs";
     case OpKind::SwapOut: return "swap_out";
+    case OpKind::Wait: return "wait";
   }
   UNREACHABLE("bad op kind");
 }
@@ -44,7 +45,7 @@ constexpr OpKind kAllOps[] = {OpKind::Write,        OpKind::Read,     OpKind::Od
                               OpKind::PinLongterm,  OpKind::Unpin,    OpKind::Dma,          OpKind::Madvise,
                               OpKind::OdirectWrite, OpKind::Vmsplice, OpKind::PinUserPages, OpKind::PinRead,
                               OpKind::Munmap,       OpKind::Exit,     OpKind::Mprotect,     OpKind::ClearRefs,
-                              OpKind::SwapOut};
+                              OpKind::SwapOut,      OpKind::Wait};
 // In DESIGN.md's vocabulary but not modelled yet: named so the error can say so.
 constexpr const char* kLaterOps[] = {"mlock", "munlock", "ksm_scan", "proc_mem_write"};
 
@@ -145,6 +146,13 @@ class Loader {
     if (!n) return dflt;
     if (!n->is_boolean()) fail(*n, "'" + std::string(key) + "' must be true or false");
     return n->as_boolean()->get();
+  }
+  // A flag given as true/false, or as a number or parameter name (nonzero: set).
+  bool opt_flag(const toml::table& t, std::string_view key, const Env& env, bool dflt) const {
+    const toml::node* n = t.get(key);
+    if (!n) return dflt;
+    if (n->is_boolean()) return n->as_boolean()->get();
+    return req_int(t, key, env) != 0;
   }
   const toml::array& req_array(const toml::table& t, std::string_view key) const {
     const toml::node* n = t.get(key);
@@ -434,7 +442,7 @@ class Loader {
       fail(on, "too many ops in thread '" + td.name + "': the model's bound kMaxOps is " + std::to_string(kMaxOps));
     const toml::node* kn = ot.get("op");
     if (!kn) fail(on, "an op needs 'op' (one of write, read, odirect_read, fork, pin_longterm, unpin, dma, madvise, odirect_write, "
-                  "vmsplice, pin_user_pages, pin_read, munmap, exit, mprotect, clear_refs, swap_out)");
+                  "vmsplice, pin_user_pages, pin_read, munmap, exit, mprotect, clear_refs, swap_out, wait)");
     Op op;
     op.kind = op_kind(*kn);
     op.line = static_cast<int>(on.source().begin.line);
@@ -548,9 +556,9 @@ class Loader {
         need_process();
         op.page = page();
         op.foll_pin = true;
-        op.gup_write = opt_bool(ot, "write", true);
-        op.gup_fast = opt_bool(ot, "fast", false);
-        bool longterm = opt_bool(ot, "longterm", true);
+        op.gup_write = opt_flag(ot, "write", env, true);
+        op.gup_fast = opt_flag(ot, "fast", env, false);
+        bool longterm = opt_flag(ot, "longterm", env, true);
         op.pin = new_pin(pin_name(ot, td.name + ":pin@" + std::to_string(op.page)), tid, op.page, longterm, on);
         sc_.pins[op.pin].write = op.gup_write;
         sc_.pins[op.pin].foll_pin = true;
@@ -573,6 +581,15 @@ class Loader {
         check_keys(ot, {"op", "for", "when"});
         need_process();
         break;
+      case OpKind::Wait: {
+        check_keys(ot, {"op", "process", "for", "when"});
+        need_process();
+        const toml::node* pn = ot.get("process");
+        if (!pn || !pn->is_string()) fail(on, "'wait' needs 'process' (the child it waits for)");
+        op.child = static_cast<u8>(find_process(*pn, pn->as_string()->get()));
+        if (op.child == td.mm) fail(*pn, "a process cannot wait for itself");
+        break;
+      }
       case OpKind::Mprotect: {
         check_keys(ot, {"op", "page", "prot", "for", "when"});
         need_process();
@@ -605,6 +622,15 @@ class Loader {
     for (unsigned t = 0; t < sc_.threads.size(); ++t) {
       const ThreadDef& td = sc_.threads[t];
       for (std::size_t i = 0; i < td.ops.size(); ++i) {
+        if (td.ops[i].kind == OpKind::Wait) {
+          bool forked = false;
+          for (std::size_t j = 0; j < i; ++j)
+            forked |= td.ops[j].kind == OpKind::Fork && td.ops[j].child == td.ops[i].child;
+          if (!forked)
+            throw InputError(file_, td.ops[i].line, 0,
+                             "'wait' for process '" + sc_.mm_name(td.ops[i].child) + "': thread '" + td.name +
+                                 "' must fork it earlier (wait4 waits for a child of the caller)");
+        }
         if (td.ops[i].kind != OpKind::Exit) continue;
         if (i + 1 != td.ops.size())
           throw InputError(file_, td.ops[i + 1].line, 0, "thread '" + td.name + "' has an op after 'exit'; exit must be its last op");

@@ -14,8 +14,9 @@ bool frame_live(const Scenario& sc, const State& s, unsigned t) {
   if (thread_finished(sc, s, t)) return false;
   const Thread& th = s.threads[t];
   const Op& op = sc.threads[t].ops[th.op];
-  return op.kind == OpKind::OdirectRead &&
-         (th.pc == kPcR2 || th.pc == kPcS3 || th.pc == kPcD0 || th.pc == kPcD1);
+  const bool gup_op = op.kind == OpKind::OdirectRead || op.kind == OpKind::OdirectWrite ||
+                      op.kind == OpKind::Vmsplice || op.kind == OpKind::PinUserPages;
+  return gup_op && (th.pc == kPcR2 || th.pc == kPcS3 || th.pc == kPcD0 || th.pc == kPcD1);
 }
 
 }  // namespace

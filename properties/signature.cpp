@@ -188,6 +188,8 @@ std::vector<SigFunction> build() {
       {"thread_has_read", {T}, B, "the thread has done a read (a load)", [](E e, St s, A a) -> long { return read_op(e, s, a[0]) != nullptr; }},
       {"thread_read_value", {T}, D, "the value the thread's last read returned (initial if none)",
        [](E e, St s, A a) -> long { return read_op(e, s, a[0]) ? s.threads[a[0]].seen : 0; }},
+      {"thread_read_via_pin", {T}, B, "that read went through a GUP reference (pipe read, io_uring write_fixed, gup_test read)",
+       [](E e, St s, A a) -> long { return read_op(e, s, a[0]) && read_op(e, s, a[0])->kind == OpKind::PinRead; }},
       {"thread_read_expect", {T}, D, "what that read should return: the thread's own last write there (initial: nothing expected)",
        [](E e, St s, A a) -> long { return read_op(e, s, a[0]) ? read_op(e, s, a[0])->expect : 0; }},
       {"all_finished", {}, B, "every thread has finished: the end of an execution",

@@ -33,6 +33,13 @@ std::vector<Case> all_cases(bool big = true) {
   out.push_back({dir + "/scenarios/odirect_same_page.toml", {{"N", 3}}});  // three interchangeable readers
   out.push_back({dir + "/scenarios/rdma_pin_fork.toml", {{"dontfork", 1}}});
   out.push_back({dir + "/tests/inputs/deadlock_dma_after_unpin.toml", {}});
+  // Swap entries (loads that fault, fork copying a swap entry), clear_refs, the selftests.
+  out.push_back({dir + "/scenarios/vmsplice_child_unmap.toml", {{"swapped", 1}}});
+  out.push_back({dir + "/scenarios/wrong_cow_pinned.toml", {{"mprotect", 0}, {"swap", 1}, {"pin", 1}}});
+  out.push_back({dir + "/scenarios/wrong_cow_pinned.toml", {{"mprotect", 0}, {"clear_refs", 1}}});
+  out.push_back({dir + "/scenarios/selftests/cow_05_vmsplice_before_fork_unmap_in_parent.toml", {{"swapped", 1}}});
+  out.push_back({dir + "/scenarios/selftests/cow_07_iouring_fixed_buffer_ro_mapping.toml", {{"swapped", 1}}});
+  out.push_back({dir + "/scenarios/selftests/cow_11_ro_gup_pin_previously_shared.toml", {}});
   return out;
 }
 
