@@ -253,3 +253,26 @@ TEST_CASE("bad input: threads declared symmetric that are not interchangeable", 
   REQUIRE(has(r.output, "symmetric threads must do the same operations on the same pages"));
   REQUIRE(has(r.output, "'W0' and 'W1'"));
 }
+
+TEST_CASE("bad input: the issue-5 operations and the matrix key", "[cli][bad-input]") {
+  {
+    Result r = expect_error_at("exit_not_last.toml", "op = \"write\"");
+    REQUIRE(has(r.output, "exit must be its last op"));
+  }
+  {
+    Result r = expect_error_at("exit_other_thread.toml", "op = \"exit\"");
+    REQUIRE(has(r.output, "thread 'U' also runs in it"));
+  }
+  {
+    Result r = expect_error_at("wait_unforked.toml", "op = \"wait\"");
+    REQUIRE(has(r.output, "must fork it earlier"));
+  }
+  {
+    Result r = expect_error_at("bad_prot.toml", "rwx");
+    REQUIRE(has(r.output, "'prot' must be \"r\""));
+  }
+  {
+    Result r = expect_error_at("matrix_unknown_param.toml", "pinn");
+    REQUIRE(has(r.output, "'matrix' names parameter 'pinn'"));
+  }
+}

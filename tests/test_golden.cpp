@@ -2,6 +2,7 @@
 // The state counts are those of ../shared/reference/odirect-fork.md: the same atomic
 // steps must give the same graph (a mismatch means the model is not the spec).
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -204,5 +205,71 @@ TEST_CASE("pg_gup holds on ODF(2), the RDMA case and the fast-GUP window", "[gol
     CheckRun run = check(scenario, "pg_gup", {}, {}, /*full=*/true);
     CHECK(run.result.completion == Completion::Exhausted);
     CHECK(verdicts(run) == "HHHHHHH");
+  }
+}
+
+// The design library against the scenarios that broke each design (issue 5). Each row
+// is one claim of the kernel history, as the checker found it; the whole matrix is
+// pinned by papers/design-matrix.md and its test.
+TEST_CASE("issue 5: the COW/GUP history, scenario by scenario", "[golden][history]") {
+  struct Row {
+    const char* file;
+    std::map<std::string, long> params;
+    const char* design;
+    const char* property;
+    bool violated;
+  };
+  const Row rows[] = {
+      // CVE-2020-29374: the child's vmsplice + unmap leaks the parent's write on the
+      // mapcount rule; 5.8's forced COW and 5.9's page_count rule close it ...
+      {"vmsplice_child_unmap.toml", {}, "v2.6.27", "isolation", true},
+      {"vmsplice_child_unmap.toml", {}, "v5.8", "isolation", false},
+      {"vmsplice_child_unmap.toml", {}, "v5.9-rc", "isolation", false},
+      // ... except through swap, where do_swap_page kept reuse_swap_page (COW fixes part 1)
+      {"vmsplice_child_unmap.toml", {{"swapped", 1}}, "v5.11", "isolation", true},
+      {"vmsplice_child_unmap.toml", {{"swapped", 1}}, "v5.19", "isolation", false},
+      // the 5.9-rc RDMA regression, fixed by early COW at fork for FOLL_PIN
+      {"rdma_pin_fork_child_exit.toml", {{"pin", 1}}, "v2.6.27", "dma-visible", false},
+      {"rdma_pin_fork_child_exit.toml", {{"pin", 1}}, "v5.9-rc", "dma-visible", true},
+      {"rdma_pin_fork_child_exit.toml", {{"pin", 1}}, "v5.9", "dma-visible", false},
+      // wrong COW of a pinned page: clear_refs and swap until 5.11 (FOLL_PIN) / 5.19 (FOLL_GET),
+      // mprotect until 5.19
+      {"wrong_cow_pinned.toml", {{"mprotect", 0}, {"clear_refs", 1}, {"pin", 1}}, "v5.9", "dma-visible", true},
+      {"wrong_cow_pinned.toml", {{"mprotect", 0}, {"clear_refs", 1}, {"pin", 1}}, "v5.11", "dma-visible", false},
+      {"wrong_cow_pinned.toml", {{"mprotect", 0}, {"clear_refs", 1}}, "v5.11", "dma-visible", true},
+      {"wrong_cow_pinned.toml", {{"mprotect", 0}, {"clear_refs", 1}}, "v5.19", "dma-visible", false},
+      {"wrong_cow_pinned.toml", {{"mprotect", 0}, {"swap", 1}, {"pin", 1}}, "v5.9-rc", "dma-visible", true},
+      {"wrong_cow_pinned.toml", {{"mprotect", 0}, {"swap", 1}, {"pin", 1}}, "v5.11", "dma-visible", false},
+      {"wrong_cow_pinned.toml", {{"pin", 1}}, "v5.11", "dma-visible", true},
+      {"wrong_cow_pinned.toml", {{"pin", 1}}, "v5.19", "dma-visible", false},
+      {"wrong_cow_pinned.toml", {{"mprotect", 0}, {"swap", 1}}, "v2.6.27", "dma-visible", false},
+      // R/O pins: 5.8's forced COW and 5.19's FAULT_FLAG_UNSHARE make them reliable
+      {"ro_pin_shared.toml", {}, "v5.11", "pin-reliable", true},
+      {"ro_pin_shared.toml", {{"fast", 1}}, "v5.8", "pin-reliable", false},
+      {"ro_pin_shared.toml", {{"fast", 1}}, "v5.19", "pin-reliable", false},
+      // the selftest: every anonymous case passes on v5.19, on a base and a swapped-out page
+      {"selftests/cow_13_ro_gup_pin_exclusive.toml", {}, "v5.11", "pin-reliable", true},
+      {"selftests/cow_13_ro_gup_pin_exclusive.toml", {{"swapped", 1}}, "v5.19", "pin-reliable", false},
+      {"selftests/cow_05_vmsplice_before_fork_unmap_in_parent.toml", {}, "v5.8", "isolation", true},
+      {"selftests/cow_05_vmsplice_before_fork_unmap_in_parent.toml", {}, "forcecow", "isolation", false},
+      {"selftests/cow_08_iouring_fixed_buffer_fork.toml", {}, "v5.9-rc", "pin-reliable", true},
+      {"selftests/cow_08_iouring_fixed_buffer_fork.toml", {}, "v5.9", "pin-reliable", false},
+  };
+  for (const Row& r : rows) {
+    CheckRun run = check(r.file, r.design, r.params, {r.property});
+    INFO(r.file << " " << r.design << " " << r.property);
+    REQUIRE(run.result.outcomes.size() == 1);
+    CHECK(run.result.outcomes[0].violated == r.violated);
+  }
+}
+
+TEST_CASE("issue 5: every cow.c anonymous case passes on v5.19, base and swapped-out", "[golden][selftests]") {
+  for (const auto& e : std::filesystem::directory_iterator(scenario("selftests"))) {
+    for (long swapped : {0L, 1L}) {
+      CheckRun run = check("selftests/" + e.path().filename().string(), "v5.19", {{"swapped", swapped}}, {}, true);
+      INFO(e.path().filename().string() << " swapped=" << swapped);
+      CHECK(run.result.completion == Completion::Exhausted);
+      CHECK(!run.result.any_violated());
+    }
   }
 }
