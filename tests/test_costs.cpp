@@ -1,4 +1,4 @@
-// The costs pass (checker/costs.hpp).
+// The costs pass (checker/costs.hpp) and its columns in `cowcheck compare`.
 // Figures derived by hand from the model are confirmed by the tool; the real oracle is a
 // brute-force enumeration of every execution path on small scenarios, and, for cycles,
 // hand-made and random graphs against a walk-by-walk dynamic programme.
@@ -12,9 +12,12 @@
 #include <sstream>
 #include <unordered_map>
 
+#include <nlohmann/json.hpp>
+
 #include "checker/costs.hpp"
 #include "model/paths.hpp"
 #include "model/scenario_load.hpp"
+#include "tests/cli_run.hpp"
 
 using namespace cow;
 namespace fs = std::filesystem;
@@ -369,4 +372,67 @@ TEST_CASE("costs: executions that deadlock are not counted, and none finishing g
   CostResult none;
   none.status = CostStatus::NoFinish;
   CHECK(cost_cell(none, 0) == "n/a");
+}
+
+TEST_CASE("compare: one row per matrix entry, costs in md, csv and json, --no-costs", "[costs][cli]") {
+  using namespace cowtest;
+  const std::string odf = shell_quote(scenario("odirect_fork.toml"));
+  Result j = run_cowcheck("compare --designs brlock,forcecow --scenarios " + odf + " --param K=1 --format json");
+  SHOW(j);
+  REQUIRE(j.status == 0);
+  const nlohmann::json rows = nlohmann::json::parse(j.output);
+  REQUIRE(rows.size() == 4);  // matrix pin=0, pin=1 x two designs, in that order
+  CHECK(rows[0]["params"] == "K=1, pin=0");
+  CHECK(rows[0]["design"] == "brlock");
+  CHECK(rows[1]["design"] == "forcecow");
+  CHECK(rows[2]["params"] == "K=1, pin=1");
+  const CostResult b = costs_of("odirect_fork.toml", "brlock", {{"K", 1}, {"pin", 0}});
+  for (unsigned k = 0; k < kCostKinds; ++k) {
+    const auto& cj = rows[0]["costs"][cost_name(static_cast<Cost>(k))];
+    CHECK(cj["min"] == b.bounds[k].min);
+    CHECK(cj["max"] == b.bounds[k].max);
+  }
+  CHECK(rows[0]["end_states"] == b.finished);
+
+  // --param over the matrix: pin=1 makes both entries the same setting, run once.
+  Result one = run_cowcheck("compare --designs brlock --scenarios " + odf + " --param K=1 --param pin=1 --format csv");
+  SHOW(one);
+  REQUIRE(one.status == 0);
+  CHECK(std::count(one.output.begin(), one.output.end(), '\n') == 2);
+  CHECK(has(one.output, ",end-states,fork-copies,cow-copies,faults,gup-fast-fallbacks,gup-fast-locks,ptes-wrprotected"));
+  CHECK(has(one.output, "\"K=1, pin=1\",brlock,"));
+
+  Result md = run_cowcheck("compare --designs forcecow --scenarios " + odf + " --param K=1");
+  SHOW(md);
+  REQUIRE(md.status == 0);
+  CHECK(has(md.output, "| fork-copies |"));
+  CHECK(has(md.output, " | 0–1 | "));  // forcecow's fork copies
+
+  Result none = run_cowcheck("compare --designs brlock --scenarios " + odf + " --param K=1 --no-costs --format json");
+  SHOW(none);
+  REQUIRE(none.status == 0);
+  CHECK_FALSE(has(none.output, "costs"));
+
+  Result lim = run_cowcheck("compare --designs brlock --scenarios " + odf + " --param K=1 --costs-max-states 50");
+  SHOW(lim);
+  REQUIRE(lim.status == 0);
+  CHECK(has(lim.output, "not computed: more than 50 states"));
+}
+
+TEST_CASE("compare: an --out file that cannot be written, or --costs-max-states 0, is bad input (exit 2)",
+          "[costs][bad-input]") {
+  using namespace cowtest;
+  const std::string rdma = shell_quote(scenario("rdma_pin_fork.toml"));
+  const fs::path file = fs::temp_directory_path() / ("cowcheck_costs_out_" + std::to_string(::getpid()));
+  std::ofstream(file) << "a file, not a directory\n";
+  Result out = run_cowcheck("compare --designs v2.6.27 --scenarios " + rdma + " --out " +
+                            shell_quote((file / "table.md").string()));
+  SHOW(out);
+  CHECK(out.status == 2);
+  CHECK(has(out.output, "--out: cannot write"));
+  Result zero = run_cowcheck("compare --designs v2.6.27 --scenarios " + rdma + " --costs-max-states 0");
+  SHOW(zero);
+  CHECK(zero.status == 2);
+  CHECK(has(zero.output, "--costs-max-states"));
+  fs::remove(file);
 }
