@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "checker/design_matrix.hpp"
 #include "checker/run.hpp"
 #include "model/input_error.hpp"
 #include "model/scenario_load.hpp"
@@ -214,7 +215,10 @@ std::string render_compare(const std::vector<CompareRow>& rows, const CompareOpt
 std::string run_compare(const CompareOptions& opt) {
   if (opt.format != "md" && opt.format != "csv" && opt.format != "json")
     throw InputError("--format must be md, csv or json for compare (got '" + opt.format + "')");
-  return render_compare(compare_rows(opt), opt);
+  if (!opt.papers.empty()) check_papers_dir(opt.papers);  // before the long part
+  const std::vector<CompareRow> rows = compare_rows(opt);
+  if (!opt.papers.empty()) write_design_matrix(rows, opt);
+  return render_compare(rows, opt);
 }
 
 }  // namespace cow

@@ -1,6 +1,7 @@
 // `cowcheck compare`: every chosen design on every chosen scenario (one row per entry of
 // the scenario's `matrix`), full exploration (so state counts are whole graphs), with
-// the costs of every finishing execution (checker/costs.hpp), as one table.
+// the costs of every finishing execution (checker/costs.hpp), as one table; with
+// `--papers DIR`, also the design matrix paper (checker/design_matrix.hpp).
 #pragma once
 #include <cstdint>
 #include <map>
@@ -22,6 +23,7 @@ struct CompareOptions {
   bool por = false, symmetry = false;  // reductions (state counts are then of the reduced graph)
   bool costs = true;                   // run the costs pass on every row
   std::uint64_t costs_max_states = CostOptions{}.max_states;
+  std::string papers;                  // directory for design-matrix.md and traces/; empty: none
 };
 
 struct CompareRow {
@@ -41,7 +43,7 @@ std::vector<CompareRow> compare_rows(const CompareOptions& opt);
 // The table in opt.format.
 std::string render_compare(const std::vector<CompareRow>& rows, const CompareOptions& opt);
 
-// Rows and table. Returns the table.
+// Rows, table, and the paper when opt.papers is set. Returns the table.
 std::string run_compare(const CompareOptions& opt);
 
 std::string params_text(const std::map<std::string, long>& params);  // "K=2, pin=0"

@@ -166,6 +166,8 @@ int main(int argc, char** argv) {
   compare->add_option("--costs-max-states", co.costs_max_states,
                       "the costs pass gives up (\"not computed\") above N states (default 5000000)")
       ->check(CLI::PositiveNumber);
+  compare->add_option("--papers", co.papers,
+                      "write DIR/design-matrix.md and DIR/traces/ (the design matrix paper; reproducible byte for byte)");
 
   std::string replay_file;
   CLI::App* replay_cmd = app.add_subcommand("replay", "re-execute a JSON counterexample step by step and check it");

@@ -1,4 +1,4 @@
-// The costs pass (checker/costs.hpp) and its columns in `cowcheck compare`.
+// The costs pass (checker/costs.hpp) and the design matrix paper (compare --papers).
 // Figures derived by hand from the model are confirmed by the tool; the real oracle is a
 // brute-force enumeration of every execution path on small scenarios, and, for cycles,
 // hand-made and random graphs against a walk-by-walk dynamic programme.
@@ -195,6 +195,33 @@ CostVec fc(unsigned n) {  // n fork copies
   c[idx(Cost::ForkCopy)] = static_cast<std::uint8_t>(n);
   return c;
 }
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Every regular file under dir, relative path -> contents.
+std::map<std::string, std::string> tree(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) out[fs::relative(e.path(), dir).string()] = read_file(e.path());
+  return out;
+}
+
+// A fresh directory with `scenarios` linked to the source tree's, so that the paper's
+// command runs there exactly as the `papers` target runs it in the source directory.
+fs::path work_dir(const std::string& tag) {
+  const fs::path d = fs::temp_directory_path() / ("cowcheck_costs_" + tag + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  fs::create_directory_symlink(fs::path(kSourceDir) / "scenarios", d / "scenarios");
+  return d;
+}
+
+const std::string kPaperArgs = "compare --designs all --scenarios scenarios/ --papers papers/";
 
 }  // namespace
 
@@ -419,6 +446,49 @@ TEST_CASE("compare: one row per matrix entry, costs in md, csv and json, --no-co
   CHECK(has(lim.output, "not computed: more than 50 states"));
 }
 
+TEST_CASE("papers: the same command writes the same bytes, and the committed paper is its output",
+          "[costs][papers][golden]") {
+  using namespace cowtest;
+  const fs::path a = work_dir("a"), b = work_dir("b");
+  // A file an earlier run left behind must go.
+  fs::create_directories(a / "papers" / "traces");
+  std::ofstream(a / "papers" / "traces" / "stale--v0--gone.txt") << "old\n";
+  Result ra = run_cowcheck(kPaperArgs, "cd " + shell_quote(a.string()) + " && ");
+  Result rb = run_cowcheck(kPaperArgs, "cd " + shell_quote(b.string()) + " && ");
+  SHOW(ra);
+  REQUIRE(ra.status == 0);
+  REQUIRE(rb.status == 0);
+  CHECK_FALSE(fs::exists(a / "papers" / "traces" / "stale--v0--gone.txt"));
+  const auto ta = tree(a / "papers"), tb = tree(b / "papers");
+  REQUIRE(ta.count("design-matrix.md"));
+  CHECK(ta == tb);
+  const std::string md = ta.at("design-matrix.md");
+  CHECK(has(md, "`cowcheck " + kPaperArgs + "`"));
+  CHECK_FALSE(has(md, "seconds"));
+  // Every link names a trace that was written, and every trace is linked.
+  std::set<std::string> linked;
+  for (auto at = md.find("](traces/"); at != std::string::npos; at = md.find("](traces/", at + 1))
+    linked.insert(md.substr(at + 2, md.find(')', at) - at - 2));
+  std::set<std::string> written;
+  for (const auto& [name, text] : ta)
+    if (name != "design-matrix.md") written.insert(name);
+  CHECK(linked == written);
+  CHECK_FALSE(linked.empty());
+
+  // The golden paper: regenerate with `cmake --build --preset release --target papers`.
+  const auto committed = tree(fs::path(kSourceDir) / "papers");
+  INFO("papers/ differs from what `cowcheck " << kPaperArgs << "` writes: regenerate it with "
+       "`cmake --build --preset release --target papers` (and never edit it by hand)");
+  CHECK(committed.size() == ta.size());
+  for (const auto& [name, text] : ta) {
+    INFO(name);
+    REQUIRE(committed.count(name));
+    CHECK(committed.at(name) == text);
+  }
+  fs::remove_all(a);
+  fs::remove_all(b);
+}
+
 TEST_CASE("compare: an --out file that cannot be written, or --costs-max-states 0, is bad input (exit 2)",
           "[costs][bad-input]") {
   using namespace cowtest;
@@ -435,4 +505,32 @@ TEST_CASE("compare: an --out file that cannot be written, or --costs-max-states 
   CHECK(zero.status == 2);
   CHECK(has(zero.output, "--costs-max-states"));
   fs::remove(file);
+}
+
+TEST_CASE("papers: a path that cannot be written is bad input (exit 2)", "[costs][papers][bad-input]") {
+  using namespace cowtest;
+  const std::string rdma = shell_quote(scenario("rdma_pin_fork.toml"));
+  const fs::path file = fs::temp_directory_path() / ("cowcheck_costs_file_" + std::to_string(::getpid()));
+  std::ofstream(file) << "a file, not a directory\n";
+  Result r = run_cowcheck("compare --designs v2.6.27 --scenarios " + rdma + " --papers " + shell_quote(file.string()));
+  SHOW(r);
+  CHECK(r.status == 2);
+  CHECK(has(r.output, "error: --papers expects a directory"));
+  Result sub = run_cowcheck("compare --designs v2.6.27 --scenarios " + rdma + " --papers " +
+                            shell_quote((file / "papers").string()));
+  SHOW(sub);
+  CHECK(sub.status == 2);
+  CHECK(has(sub.output, "--papers expects"));
+  fs::remove(file);
+}
+
+TEST_CASE("README: the design matrix section names every cost as cost_title() does", "[costs]") {
+  const std::string readme = read_file(fs::path(kSourceDir) / "README.md");
+  REQUIRE(cowtest::has(readme, "## The design matrix"));
+  CHECK(cowtest::has(readme, "cmake --build --preset release --target papers"));
+  for (unsigned k = 0; k < kCostKinds; ++k) {
+    const std::string line = std::string("- ") + cost_name(static_cast<Cost>(k)) + ": " + cost_title(static_cast<Cost>(k));
+    INFO(line);
+    CHECK(cowtest::has(readme, line + "\n"));
+  }
 }
