@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "checker/design_matrix.hpp"
 #include "checker/run.hpp"
 #include "model/input_error.hpp"
 #include "model/scenario_load.hpp"
@@ -46,84 +47,178 @@ std::vector<std::string> design_names(const std::vector<std::string>& args) {
   return out;
 }
 
-struct Row {
-  std::string scenario, params, design;
-  std::map<std::string, std::string> verdicts;
-  unsigned long long states, transitions;
-  double seconds;
-};
+// The parameter settings a scenario is run with: each matrix entry (or the defaults),
+// with the command line's --param over it (only the parameters the scenario has);
+// settings that come out the same are run once.
+std::vector<std::map<std::string, long>> settings(const Scenario& probe, const std::map<std::string, long>& given) {
+  std::vector<std::map<std::string, long>> out;
+  std::vector<std::map<std::string, long>> base = probe.matrix;
+  if (base.empty()) base.emplace_back();
+  for (std::map<std::string, long> m : base) {
+    for (const auto& [k, v] : given)
+      if (probe.params.count(k)) m[k] = v;
+    if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::string verdict_text(const ExploreResult& r, const PropertyOutcome& o) {
+  Verdict v = verdict_of(r, o);
+  return v == Verdict::Violated ? "VIOLATED" : verdict_name(v);
+}
 
 }  // namespace
 
-std::string run_compare(const CompareOptions& opt) {
-  std::vector<Row> rows;
-  std::vector<std::string> columns;  // property names in first-seen order
+std::string params_text(const std::map<std::string, long>& params) {
+  std::string s;
+  for (const auto& [k, v] : params) s += (s.empty() ? "" : ", ") + fmt::format("{}={}", k, v);
+  return s;
+}
+
+std::vector<CompareRow> compare_rows(const CompareOptions& opt) {
+  std::vector<CompareRow> rows;
+  const std::vector<std::string> designs = design_names(opt.designs);
   for (const std::string& file : scenario_files(opt.scenarios)) {
-    Scenario probe = load_scenario(file);
-    std::map<std::string, long> params;
-    for (const auto& [k, v] : opt.params)
-      if (probe.params.count(k)) params[k] = v;
-    for (const std::string& d : design_names(opt.designs)) {
-      CheckRequest req;
-      req.scenario_file = file;
-      req.design = d;
-      req.params = params;
-      req.explore.full = true;
-      req.explore.threads = std::max(1u, std::thread::hardware_concurrency());
-      req.explore.time_limit = opt.time_limit;
-      req.explore.max_states = opt.max_states;
-      req.explore.por = opt.por;
-      req.explore.symmetry = opt.symmetry;
-      CheckRun run = run_check(req);
-      Row row{run.scenario.name, describe_params(run.scenario), d, {}, run.result.states, run.result.transitions,
-              run.result.seconds};
-      for (const PropertyOutcome& o : run.result.outcomes) {
-        std::string name(o.property->name());
-        if (std::find(columns.begin(), columns.end(), name) == columns.end()) columns.push_back(name);
-        Verdict v = verdict_of(run.result, o);
-        row.verdicts[name] = v == Verdict::Violated ? "VIOLATED" : verdict_name(v);
+    const Scenario probe = load_scenario(file);
+    for (const auto& params : settings(probe, opt.params))
+      for (const std::string& d : designs) {
+        CheckRequest req;
+        req.scenario_file = file;
+        req.design = d;
+        req.params = params;
+        req.explore.full = true;
+        req.explore.threads = std::max(1u, std::thread::hardware_concurrency());
+        req.explore.time_limit = opt.time_limit;
+        req.explore.max_states = opt.max_states;
+        req.explore.por = opt.por;
+        req.explore.symmetry = opt.symmetry;
+        CheckRun run = run_check(req);
+        CompareRow row;
+        row.scenario = run.scenario.name;
+        row.summary = run.scenario.summary;
+        row.file = run.scenario.file;
+        row.design = d;
+        row.params = run.scenario.params;
+        row.states = run.result.states;
+        row.transitions = run.result.transitions;
+        row.seconds = run.result.seconds;
+        for (const PropertyOutcome& o : run.result.outcomes) {
+          std::string name(o.property->name());
+          row.properties.push_back(name);
+          row.verdicts[name] = verdict_text(run.result, o);
+        }
+        if (opt.costs)
+          row.costs = compute_costs(run.scenario, *run.design, CostOptions{opt.costs_max_states, opt.time_limit});
+        rows.push_back(std::move(row));
       }
-      rows.push_back(std::move(row));
-    }
   }
+  return rows;
+}
+
+std::string render_compare(const std::vector<CompareRow>& rows, const CompareOptions& opt) {
+  std::vector<std::string> columns;  // property names in first-seen order
+  for (const CompareRow& r : rows)
+    for (const std::string& p : r.properties)
+      if (std::find(columns.begin(), columns.end(), p) == columns.end()) columns.push_back(p);
+  const bool costs = opt.costs;
   if (opt.format == "json") {
     nlohmann::json j = nlohmann::json::array();
-    for (const Row& r : rows)
-      j.push_back({{"scenario", r.scenario}, {"params", r.params}, {"design", r.design}, {"verdicts", r.verdicts},
-                   {"states", r.states}, {"transitions", r.transitions}, {"seconds", r.seconds}});
+    for (const CompareRow& r : rows) {
+      nlohmann::json row = {{"scenario", r.scenario}, {"params", params_text(r.params)}, {"design", r.design},
+                            {"verdicts", r.verdicts}, {"states", r.states}, {"transitions", r.transitions},
+                            {"seconds", r.seconds}};
+      if (costs && r.costs) {
+        const CostResult& c = *r.costs;
+        row["end_states"] = c.finished;
+        row["costs_seconds"] = c.seconds;
+        row["costs_peak_bytes"] = c.peak_bytes;
+        if (c.status == CostStatus::Computed) {
+          nlohmann::json cj = nlohmann::json::object();
+          for (unsigned k = 0; k < kCostKinds; ++k) {
+            const CostBound& b = c.bounds[k];
+            cj[cost_name(static_cast<Cost>(k))] = {{"min", b.min}};
+            if (b.unbounded) cj[cost_name(static_cast<Cost>(k))]["max"] = "unbounded";
+            else cj[cost_name(static_cast<Cost>(k))]["max"] = b.max;
+          }
+          row["costs"] = cj;
+        } else {
+          row["costs"] = nullptr;
+          row["costs_note"] = cost_note(c);
+        }
+      }
+      j.push_back(row);
+    }
     return j.dump(2) + "\n";
   }
-  std::string out;
-  auto cell = [&](const Row& r, const std::string& c) {
+  auto cell = [&](const CompareRow& r, const std::string& c) {
     auto it = r.verdicts.find(c);
     return it == r.verdicts.end() ? std::string("-") : it->second;
   };
+  // End states and the six costs of a row (none with --no-costs).
+  auto cost_cells = [&](const CompareRow& r) {
+    std::vector<std::string> s;
+    if (!costs || !r.costs) return s;
+    s.push_back(std::to_string(r.costs->finished));
+    for (unsigned k = 0; k < kCostKinds; ++k) s.push_back(cost_cell(*r.costs, k));
+    return s;
+  };
+  std::string out;
   if (opt.format == "csv") {
     out += "scenario,params,design";
     for (const auto& c : columns) out += "," + c;
-    out += ",states,transitions,seconds\n";
-    for (const Row& r : rows) {
-      out += fmt::format("{},\"{}\",{}", r.scenario, r.params, r.design);
+    out += ",states,transitions,seconds";
+    if (costs) {
+      out += ",end-states";
+      for (unsigned k = 0; k < kCostKinds; ++k) out += fmt::format(",{}", cost_name(static_cast<Cost>(k)));
+    }
+    out += "\n";
+    for (const CompareRow& r : rows) {
+      out += fmt::format("{},\"{}\",{}", r.scenario, params_text(r.params), r.design);
       for (const auto& c : columns) out += "," + cell(r, c);
-      out += fmt::format(",{},{},{:.3f}\n", r.states, r.transitions, r.seconds);
+      out += fmt::format(",{},{},{:.3f}", r.states, r.transitions, r.seconds);
+      for (const std::string& c : cost_cells(r)) out += "," + (c.find(',') != std::string::npos ? "\"" + c + "\"" : c);
+      out += "\n";
     }
     return out;
   }
   if (opt.format != "md") throw InputError("--format must be md, csv or json for compare (got '" + opt.format + "')");
   out += "| scenario | params | design |";
   for (const auto& c : columns) out += " " + c + " |";
-  out += " states | transitions | seconds |\n|---|---|---|";
+  out += " states | transitions | seconds |";
+  if (costs) {
+    out += " end states |";
+    for (unsigned k = 0; k < kCostKinds; ++k) out += fmt::format(" {} |", cost_name(static_cast<Cost>(k)));
+  }
+  out += "\n|---|---|---|";
   for (std::size_t i = 0; i < columns.size(); ++i) out += "---|";
-  out += "---:|---:|---:|\n";
-  for (const Row& r : rows) {
-    out += fmt::format("| {} | {} | {} |", r.scenario, r.params, r.design);
+  out += "---:|---:|---:|";
+  if (costs)
+    for (unsigned k = 0; k <= kCostKinds; ++k) out += "---:|";
+  out += "\n";
+  for (const CompareRow& r : rows) {
+    out += fmt::format("| {} | {} | {} |", r.scenario, params_text(r.params), r.design);
     for (const auto& c : columns) out += " " + cell(r, c) + " |";
-    out += fmt::format(" {} | {} | {:.2f} |\n", r.states, r.transitions, r.seconds);
+    out += fmt::format(" {} | {} | {:.2f} |", r.states, r.transitions, r.seconds);
+    for (const std::string& c : cost_cells(r)) out += " " + c + " |";
+    out += "\n";
   }
   if (opt.por || opt.symmetry)
     out += fmt::format("\nStates and transitions of the reduced graph ({}{}{}).\n", opt.por ? "partial-order reduction" : "",
                        opt.por && opt.symmetry ? ", " : "", opt.symmetry ? "frame symmetry" : "");
+  if (costs)
+    out += "\nCosts: least–greatest total over every execution that ends with every thread finished "
+           "(end states: how many distinct states those executions end in; ∞: a retry loop can repeat it; "
+           "counted on the whole graph, without reductions).\n";
   return out;
+}
+
+std::string run_compare(const CompareOptions& opt) {
+  if (opt.format != "md" && opt.format != "csv" && opt.format != "json")
+    throw InputError("--format must be md, csv or json for compare (got '" + opt.format + "')");
+  if (!opt.papers.empty()) check_papers_dir(opt.papers);  // before the long part
+  const std::vector<CompareRow> rows = compare_rows(opt);
+  if (!opt.papers.empty()) write_design_matrix(rows, opt);
+  return render_compare(rows, opt);
 }
 
 }  // namespace cow

@@ -1,23 +1,51 @@
-// `cowcheck compare`: every chosen design on every chosen scenario, full exploration
-// (so state counts are whole graphs), as one table.
+// `cowcheck compare`: every chosen design on every chosen scenario (one row per entry of
+// the scenario's `matrix`), full exploration (so state counts are whole graphs), with
+// the costs of every finishing execution (checker/costs.hpp), as one table; with
+// `--papers DIR`, also the design matrix paper (checker/design_matrix.hpp).
 #pragma once
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "checker/costs.hpp"
 
 namespace cow {
 
 struct CompareOptions {
   std::vector<std::string> designs;    // names; {"all"} for every design
   std::vector<std::string> scenarios;  // files or directories
-  std::map<std::string, long> params;  // applied to the scenarios that have them
+  std::map<std::string, long> params;  // applied to the scenarios that have them, over the matrix
   std::string format = "md";           // md | csv | json
   double time_limit = 0;
   unsigned long long max_states = 0;
   bool por = false, symmetry = false;  // reductions (state counts are then of the reduced graph)
+  bool costs = true;                   // run the costs pass on every row
+  std::uint64_t costs_max_states = CostOptions{}.max_states;
+  std::string papers;                  // directory for design-matrix.md and traces/; empty: none
 };
 
-// Returns the rendered table. Throws InputError on bad input.
+struct CompareRow {
+  std::string scenario, summary, file, design;
+  std::map<std::string, long> params;        // every parameter of the scenario, as run
+  std::vector<std::string> properties;       // in the scenario's order
+  std::map<std::string, std::string> verdicts;  // holds | VIOLATED | unknown
+  unsigned long long states = 0, transitions = 0;
+  double seconds = 0;
+  std::optional<CostResult> costs;  // absent with --no-costs
+};
+
+// The rows, in order: scenario files (directories sorted), matrix entries, designs.
+// Throws InputError on bad input.
+std::vector<CompareRow> compare_rows(const CompareOptions& opt);
+
+// The table in opt.format.
+std::string render_compare(const std::vector<CompareRow>& rows, const CompareOptions& opt);
+
+// Rows, table, and the paper when opt.papers is set. Returns the table.
 std::string run_compare(const CompareOptions& opt);
+
+std::string params_text(const std::map<std::string, long>& params);  // "K=2, pin=0"
 
 }  // namespace cow

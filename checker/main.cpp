@@ -161,6 +161,13 @@ int main(int argc, char** argv) {
   compare->add_option("--time-limit", co.time_limit, "per run, seconds");
   compare->add_flag("--por", co.por, "partial-order reduction (states counted in the reduced graph)");
   compare->add_flag("--symmetry", co.symmetry, "frame symmetry (states counted up to renaming of frames)");
+  bool no_costs = false;
+  compare->add_flag("--no-costs", no_costs, "skip the costs pass (the least and greatest cost of every finishing execution)");
+  compare->add_option("--costs-max-states", co.costs_max_states,
+                      "the costs pass gives up (\"not computed\") above N states (default 5000000)")
+      ->check(CLI::PositiveNumber);
+  compare->add_option("--papers", co.papers,
+                      "write DIR/design-matrix.md and DIR/traces/ (the design matrix paper; reproducible byte for byte)");
 
   std::string replay_file;
   CLI::App* replay_cmd = app.add_subcommand("replay", "re-execute a JSON counterexample step by step and check it");
@@ -190,9 +197,15 @@ int main(int argc, char** argv) {
       std::stringstream ss(designs);
       for (std::string d; std::getline(ss, d, ',');) co.designs.push_back(d);
       co.params = parse_params(cparams);
+      co.costs = !no_costs;
       std::string table = run_compare(co);
       std::cout << table;
-      if (!out_file.empty()) std::ofstream(out_file) << table;
+      if (!out_file.empty()) {
+        std::ofstream f(out_file);
+        f << table;
+        f.close();
+        if (!f) throw InputError(out_file, 0, 0, "--out: cannot write the table to this file");
+      }
       return 0;
     }
   } catch (const InputError& e) {

@@ -1,0 +1,182 @@
+#include "checker/design_matrix.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+#include <fmt/format.h>
+
+#include "checker/report.hpp"
+#include "checker/run.hpp"
+#include "model/input_error.hpp"
+
+namespace cow {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string shell_word(const std::string& arg) {
+  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=,:+") ==
+                          std::string::npos)
+    return arg;
+  std::string out = "'";
+  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  f.close();
+  if (!f) throw InputError(path.string(), 0, 0, "--papers: cannot write this file");
+}
+
+std::string trace_file_name(const CompareRow& r, const std::string& property) {
+  std::string name = r.scenario;
+  for (const auto& [k, v] : r.params) name += fmt::format("--{}={}", k, v);
+  name += "--" + r.design + "--" + property + ".txt";
+  for (char& c : name)
+    if (c == '/' || c == ' ' || c == '\\') c = '_';
+  return name;
+}
+
+std::string check_command(const CompareRow& r, const std::string& property) {
+  std::string cmd = "cowcheck check " + shell_word(r.file) + " --design " + shell_word(r.design) + " --property " + shell_word(property);
+  for (const auto& [k, v] : r.params) cmd += fmt::format(" --param {}={}", k, v);
+  return cmd;
+}
+
+// What `cowcheck check --property P` prints for this row, less its search statistics line
+// (times and memory), from a plain search so that the counterexample is the shortest.
+// Empty when the plain search finds no violation (it always does when compare did).
+std::string counterexample(const CompareRow& r, const std::string& property, const CompareOptions& opt) {
+  CheckRequest req;
+  req.scenario_file = r.file;
+  req.design = r.design;
+  req.params = r.params;
+  req.properties = {property};
+  req.explore.threads = std::max(1u, std::thread::hardware_concurrency());
+  req.explore.time_limit = opt.time_limit;
+  req.explore.max_states = opt.max_states;
+  CheckRun run = run_check(req);
+  if (!run.result.any_violated()) return "";
+  std::istringstream in(text_report(run, ReportOptions{}));
+  std::string out;
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("search ", 0) != 0) out += line + "\n";
+  return out;
+}
+
+std::string legend(const CompareOptions& opt) {
+  std::string s =
+      "Each table has one row per parameter setting (the scenario's `matrix`) and design. A verdict is "
+      "over the whole state space; each VIOLATED links to the shortest counterexample. *states*: reachable "
+      "states.";
+  if (opt.por || opt.symmetry) s += " States are those of the reduced graph (the command's reductions).";
+  if (opt.costs)
+    s += " *end states*: how many distinct states the finishing executions (every thread done) end in. "
+         "Each cost is the least–greatest total over every finishing execution, on the whole graph (∞: a "
+         "retry loop can repeat it without bound; n/a: no execution finishes):\n\n";
+  else
+    s += "\n";
+  if (opt.costs)
+    for (unsigned k = 0; k < kCostKinds; ++k)
+      s += fmt::format("- {}: {}\n", cost_name(static_cast<Cost>(k)), cost_title(static_cast<Cost>(k)));
+  return s;
+}
+
+}  // namespace
+
+void check_papers_dir(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(fs::path(dir) / "traces", ec);
+  if (ec)
+    throw InputError(dir, 0, 0, "--papers expects a directory that can be created and written (" + ec.message() + ")");
+  const fs::path probe = fs::path(dir) / "traces" / ".cowcheck-write-probe";
+  {
+    std::ofstream f(probe);
+    if (!f) throw InputError(dir, 0, 0, "--papers expects a writable directory (cannot create a file in its traces/)");
+  }
+  fs::remove(probe, ec);
+}
+
+std::string papers_command(const CompareOptions& opt) {
+  std::string designs;
+  for (const std::string& d : opt.designs) designs += (designs.empty() ? "" : ",") + d;
+  std::string cmd = "cowcheck compare --designs " + shell_word(designs) + " --scenarios";
+  for (const std::string& s : opt.scenarios) cmd += " " + shell_word(s);
+  for (const auto& [k, v] : opt.params) cmd += fmt::format(" --param {}={}", k, v);
+  if (opt.por) cmd += " --por";
+  if (opt.symmetry) cmd += " --symmetry";
+  if (!opt.costs) cmd += " --no-costs";
+  if (opt.costs_max_states != CostOptions{}.max_states) cmd += fmt::format(" --costs-max-states {}", opt.costs_max_states);
+  if (opt.time_limit > 0) cmd += fmt::format(" --time-limit {}", opt.time_limit);
+  return cmd + " --papers " + shell_word(opt.papers);
+}
+
+void write_design_matrix(const std::vector<CompareRow>& rows, const CompareOptions& opt) {
+  const fs::path dir(opt.papers), traces = dir / "traces";
+  const std::string command = papers_command(opt);
+  std::set<std::string> written;
+  std::string md = "# The design matrix\n\n";
+  md += "Generated by `" + command +
+        "`, run from the source directory (`cmake --build --preset release --target papers` runs exactly that). "
+        "Never edit this file or `traces/` by hand: rerun the command. A test (`tests/test_costs.cpp`) fails when "
+        "they differ from what the command produces.\n\n";
+  md += legend(opt);
+  for (std::size_t i = 0; i < rows.size();) {
+    // One section per scenario file: its rows are consecutive.
+    std::size_t end = i;
+    while (end < rows.size() && rows[end].file == rows[i].file) ++end;
+    const CompareRow& first = rows[i];
+    md += fmt::format("\n## {}\n\n{} (`{}`)\n\n| params | design |", first.scenario, first.summary, first.file);
+    for (const std::string& p : first.properties) md += " " + p + " |";
+    md += " states |";
+    if (opt.costs) {
+      md += " end states |";
+      for (unsigned k = 0; k < kCostKinds; ++k) md += fmt::format(" {} |", cost_name(static_cast<Cost>(k)));
+    }
+    md += "\n|---|---|";
+    for (std::size_t p = 0; p < first.properties.size(); ++p) md += "---|";
+    md += "---:|";
+    if (opt.costs)
+      for (unsigned k = 0; k <= kCostKinds; ++k) md += "---:|";
+    md += "\n";
+    for (; i < end; ++i) {
+      const CompareRow& r = rows[i];
+      md += fmt::format("| {} | {} |", r.params.empty() ? "(none)" : params_text(r.params), r.design);
+      for (const std::string& p : r.properties) {
+        std::string v = r.verdicts.at(p);
+        if (v == "VIOLATED") {
+          const std::string text = counterexample(r, p, opt);
+          if (!text.empty()) {
+            const std::string name = trace_file_name(r, p);
+            write_file(traces / name,
+                       "Generated by `" + command + "` (design-matrix.md); never edit by hand.\n" +
+                           "What `" + check_command(r, p) + "` prints, less its search statistics line.\n\n" + text);
+            written.insert(name);
+            v = "[VIOLATED](traces/" + name + ")";
+          }
+        }
+        md += " " + v + " |";
+      }
+      md += fmt::format(" {} |", r.states);
+      if (opt.costs && r.costs) {
+        md += fmt::format(" {} |", r.costs->finished);
+        for (unsigned k = 0; k < kCostKinds; ++k) md += " " + cost_cell(*r.costs, k) + " |";
+      }
+      md += "\n";
+    }
+  }
+  write_file(dir / "design-matrix.md", md);
+  // What an earlier run wrote and this one did not: a verdict changed, or a row went away.
+  std::vector<fs::path> stale;
+  for (const auto& e : fs::directory_iterator(traces))
+    if (!e.is_directory() && !written.count(e.path().filename().string())) stale.push_back(e.path());
+  for (const fs::path& p : stale) fs::remove(p);
+}
+
+}  // namespace cow
