@@ -174,6 +174,8 @@ std::vector<SigFunction> build() {
        [](E e, St s, A a) -> long { return is_pin(e, a[0]) ? frame_or_nil(s.pins[a[0]].frame) : static_cast<long>(kMaxFrames); }},
       {"pin_write", {P}, B, "pinned for write (FOLL_WRITE: the device writes memory)",
        [](E e, St, A a) -> long { return is_pin(e, a[0]) && e.sc.pins[a[0]].write; }},
+      {"pin_foll_pin", {P}, B, "a FOLL_PIN pin (pin_user_pages: pincount, page_maybe_dma_pinned), else a FOLL_GET reference",
+       [](E e, St, A a) -> long { return is_pin(e, a[0]) && e.sc.pins[a[0]].foll_pin; }},
       {"pin_longterm", {P}, B, "a long-term pin (RDMA, FOLL_LONGTERM)",
        [](E e, St, A a) -> long { return is_pin(e, a[0]) && e.sc.pins[a[0]].longterm; }},
       {"pin_dma_done", {P}, B, "the device has written through the pin",
@@ -228,7 +230,7 @@ std::vector<SigFunction> build() {
 std::vector<SigFunction> build_marked() {
   std::vector<SigFunction> sig = build();
   for (SigFunction& f : sig)
-    for (std::string_view n : {"pin_owner", "pin_vpage", "pin_write", "pin_longterm", "thread_mm", "write_thread",
+    for (std::string_view n : {"pin_owner", "pin_vpage", "pin_write", "pin_longterm", "pin_foll_pin", "thread_mm", "write_thread",
                                "write_mm", "write_vpage", "write_is_dma", "write_before_fork", "final_expect_h0",
                                "final_expect_h1", "design_has_anon_exclusive"})
       if (f.name == n) f.is_static = true;
