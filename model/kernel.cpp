@@ -32,6 +32,16 @@ u8 alloc_copy(Step& st, u8 from) {
   return g;
 }
 
+u8 wp_page_copy(Step& st, unsigned mm, unsigned v, bool writable) {
+  const u8 old = st.s.pte(mm, v).frame;
+  u8 g = alloc_copy(st, old);
+  if (g == kNone) return kNone;
+  set_pte(st.s, mm, v, g, writable);
+  page_remove_rmap(st.s, old);
+  put_page(st.s, old);
+  return g;
+}
+
 u8 alloc_zeroed(Step& st) {
   u8 g = lowest_free(st.s);
   if (g == kNone) {

@@ -21,6 +21,10 @@ inline bool is_cow_mapping(const Vma& vma) {
 // numbered free frame gets a copy of `from`'s data, refcount 1, mapcount 1, anon.
 // Returns kNone (and flags the step) when the pool is exhausted.
 u8 alloc_copy(Step& st, u8 from);
+// The copy half of the write fault (do_wp_page's copy, wp_page_copy in 5.x), PT lock
+// held: a copy of the old page mapped at (mm, v) (writable or not), the old page's
+// mapping and reference dropped. Returns the new frame, kNone when the pool ran out.
+u8 wp_page_copy(Step& st, unsigned mm, unsigned v, bool writable);
 // alloc_zeroed_user_highpage (do_anonymous_page): a fresh zeroed anon frame, mapped once.
 u8 alloc_zeroed(Step& st);
 

@@ -98,11 +98,7 @@ void V2_6_27::do_wp_page(Step& st, unsigned mm, unsigned v) const {
     return;
   }
   st.label = "do_wp_page:cow_user_page";
-  u8 g = alloc_copy(st, old);
-  if (g == kNone) return;
-  set_pte(st.s, mm, v, g, true);
-  page_remove_rmap(st.s, old);
-  put_page(st.s, old);
+  wp_page_copy(st, mm, v, true);
 }
 
 }  // namespace cow::designs

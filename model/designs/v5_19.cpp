@@ -189,13 +189,10 @@ class V5_19 : public V5_11 {
       return;
     }
     st.label = unshare ? "do_wp_page(FAULT_FLAG_UNSHARE):wp_page_copy(R/O)" : "do_wp_page:wp_page_copy";
-    u8 g = alloc_copy(st, old);
+    u8 g = wp_page_copy(st, mm, v, !unshare);
     if (g == kNone) return;
-    set_pte(st.s, mm, v, g, !unshare);
     if (!unshare) st.s.pte(mm, v).flags |= kPteDirty;
     set_exclusive(st.s, g);  // page_add_new_anon_rmap
-    page_remove_rmap(st.s, old);
-    put_page(st.s, old);
   }
 };
 

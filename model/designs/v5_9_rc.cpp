@@ -47,11 +47,7 @@ void V5_9_rc::do_wp_page(Step& st, unsigned mm, unsigned v) const {
     return;
   }
   st.label = "do_wp_page:wp_page_copy";
-  u8 g = alloc_copy(st, old);
-  if (g == kNone) return;
-  set_pte(st.s, mm, v, g, true);
-  page_remove_rmap(st.s, old);
-  put_page(st.s, old);
+  wp_page_copy(st, mm, v, true);
 }
 
 const Design* make_v5_9_rc() {
