@@ -183,7 +183,7 @@ CostResult compute_costs(const Scenario& sc, const Design& d, const CostOptions&
   CostGraph g;
   {
     StateStore store;
-    store.insert(sc.initial, kNoState);
+    store.insert(initial_state(sc, d), kNoState);
     Expansion ex;
     for (StateId id = 0; id < store.size(); ++id) {
       if (opt.time_limit > 0 && id % 4096 == 0 &&

@@ -145,6 +145,17 @@ std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, c
     const Mm &ma = a.mms[mm], &mb = b.mms[mm];
     for (unsigned i = 0; i < kMaxVmas; ++i)
       if (ma.vma[i] != mb.vma[i]) out.push_back(fmt::format("{} vma: {} -> {}", name, vma_text(ma.vma[i]), vma_text(mb.vma[i])));
+    if (ma.table != mb.table)
+      out.push_back(fmt::format("{} page table: table#{} -> table#{}{}", name, ma.table, mb.table,
+                                b.tables[mb.table].users >= 2 ? fmt::format(" (shared, {} users)", b.tables[mb.table].users)
+                                                              : std::string(" (its own)")));
+    else if (ma.table == mb.table && a.tables[ma.table].users != b.tables[mb.table].users && b.tables[mb.table].users >= 1 &&
+             (a.tables[ma.table].users >= 2 || b.tables[mb.table].users >= 2))
+      out.push_back(fmt::format("{} page table#{}: users {} -> {}", name, mb.table, a.tables[ma.table].users,
+                                b.tables[mb.table].users));
+    if (ma.table == mb.table && (b.tables[mb.table].flags & kTableModifiedShared) &&
+        !(a.tables[ma.table].flags & kTableModifiedShared))
+      out.push_back(fmt::format("{} page table#{}: changed in place while shared", name, mb.table));
     for (unsigned v = 0; v < kMaxVpages; ++v)
       if (a.pte(mm, v) != b.pte(mm, v))
         out.push_back(fmt::format("{} pte[{}]: {} -> {}", name, v, pte_text(a.pte(mm, v)), pte_text(b.pte(mm, v))));

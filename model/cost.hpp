@@ -15,8 +15,10 @@ enum class Cost : std::uint8_t {
   GupFastFallback,  // get_user_pages_fast gave up and went to the slow path (mmap_lock)
   GupFastLock,      // lock acquisitions on the GUP-fast path (brlock's read side)
   PteWrprotect,     // PTEs turned from writable to read-only (fork, mprotect, clear_refs, reclaim)
+  TableAlloc,       // page-table pages allocated: the child's at fork, a private copy when a shared one breaks
+  ForkPteCopy,      // PTEs copied one by one at fork (copy_one_pte / copy_present_pte)
 };
-inline constexpr unsigned kCostKinds = 6;
+inline constexpr unsigned kCostKinds = 8;
 using CostVec = std::array<std::uint8_t, kCostKinds>;
 
 inline const char* cost_name(Cost c) {
@@ -27,6 +29,8 @@ inline const char* cost_name(Cost c) {
     case Cost::GupFastFallback: return "gup-fast-fallbacks";
     case Cost::GupFastLock: return "gup-fast-locks";
     case Cost::PteWrprotect: return "ptes-wrprotected";
+    case Cost::TableAlloc: return "pt-pages-allocated";
+    case Cost::ForkPteCopy: return "ptes-copied-at-fork";
   }
   return "?";
 }
@@ -38,6 +42,8 @@ inline const char* cost_title(Cost c) {
     case Cost::GupFastFallback: return "GUP-fast fallbacks to slow GUP";
     case Cost::GupFastLock: return "lock acquisitions on the GUP-fast path";
     case Cost::PteWrprotect: return "PTEs write-protected";
+    case Cost::TableAlloc: return "page-table pages allocated";
+    case Cost::ForkPteCopy: return "PTEs copied at fork";
   }
   return "?";
 }

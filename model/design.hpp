@@ -76,6 +76,14 @@ class Design {
   virtual void do_unshare(Step&, unsigned /*mm*/, unsigned /*v*/) const {}
   // A fresh anonymous page was just mapped (page_add_new_anon_rmap; 5.19 marks it exclusive).
   virtual void new_anon_page(Step&, u8 /*f*/) const {}
+  // Page-table sharing (cow-pte-table): fork may share the whole table with the child
+  // (f2, at the first page, PT lock held; true: nothing left to copy), and any change to
+  // the PTEs of a shared table must first give the changing mm a private copy
+  // (unshare_table, the RFC's "break COW PTE"; called with the PT lock held, and moves the
+  // lock to the copy).
+  virtual bool fork_share_table(Step&, unsigned /*src*/, unsigned /*dst*/) const { return false; }
+  virtual void unshare_table(Step&, unsigned /*mm*/) const {}
+  virtual bool shares_page_tables() const { return false; }
   // The design's view of the scenario's initial state (5.19: populated anonymous pages,
   // faulted in by their owner, are PageAnonExclusive).
   virtual void initial_state(const Scenario&, State&) const {}

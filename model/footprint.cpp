@@ -76,6 +76,10 @@ bool frame_known(const Op& op, u8 pc) {
 Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
   Access a;
   a.w = res::thr(c.t);
+  if (c.d.shares_page_tables()) {  // a step may move its mm to another table: not tracked
+    a.w |= res::kAll;
+    return a;
+  }
   const ResMask v = res::col(op.page);
   switch (op.kind) {
     case OpKind::Write:

@@ -106,6 +106,10 @@ void swap_out(Step& st, const Design& d, unsigned mm, unsigned page) {
     get_page(st.s, f);
   }
   st.label = "shrink_page_list:add_to_swap+try_to_unmap";
+  for (unsigned m = 0; m < kMaxMms; ++m)  // (cow-pte-table: each mapper's table is unshared first)
+    if (st.s.mms[m].alive && st.s.mms[m].table != kNone)
+      for (unsigned v = 0; v < kMaxVpages; ++v)
+        if (st.s.pte(m, v).present() && st.s.pte(m, v).frame == f) d.unshare_table(st, m);
   for (unsigned m = 0; m < kMaxMms; ++m) {
     if (st.s.mms[m].table == kNone) continue;
     for (unsigned v = 0; v < kMaxVpages; ++v) {
@@ -147,6 +151,7 @@ bool step_mm_op(Step& st, const Design& d) {
       return true;
     case kPcM1:
       if (!ptl_free(st.s, op.kind, mm)) return false;
+      if (op.kind != OpKind::SwapOut) d.unshare_table(st, mm);  // (cow-pte-table: break COW PTE first)
       switch (op.kind) {
         case OpKind::Munmap:
           if (Vma* vma = find_vma(st.s, mm, op.page)) {

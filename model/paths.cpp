@@ -26,6 +26,7 @@ void sigsegv(Step& st) {
 // pte_none -> do_anonymous_page; present and read-only -> do_wp_page; already writable
 // (another thread fixed it up) -> nothing.
 void handle_write_fault_locked(Step& st, const Design& d, unsigned mm, unsigned v) {
+  if (!st.s.pte(mm, v).writable()) d.unshare_table(st, mm);  // (cow-pte-table: break COW PTE first)
   Pte& p = st.s.pte(mm, v);
   if (p.swapped()) {  // do_swap_page, then do_wp_page if it mapped the page read-only
     d.do_swap_page(st, mm, v, /*write=*/true);
@@ -55,6 +56,7 @@ void handle_write_fault_locked(Step& st, const Design& d, unsigned mm, unsigned 
 // missing page gets a fresh anonymous page (the kernel maps the shared zero page
 // read-only; the model has no zero page, and its scenarios populate their pages).
 void handle_read_fault_locked(Step& st, const Design& d, unsigned mm, unsigned v) {
+  if (!st.s.pte(mm, v).present()) d.unshare_table(st, mm);  // (cow-pte-table: break COW PTE first)
   const Pte& p = st.s.pte(mm, v);
   if (p.swapped()) {
     d.do_swap_page(st, mm, v, /*write=*/false);
@@ -224,6 +226,7 @@ bool step_gup_slow(Step& st, const Design& d) {
       bool unshare = false;
       if (const Pte& q = st.s.pte(mm, op.page); !q.writable() && d.gup_must_unshare(st.s, op, q.frame)) {
         st.count(Cost::Fault);
+        d.unshare_table(st, mm);  // (cow-pte-table: the unshare fault changes the PTE)
         d.do_unshare(st, mm, op.page);  // faultin_page(FAULT_FLAG_UNSHARE), then retry
         unshare = true;
         if (st.out_of_frames) return true;
@@ -358,6 +361,14 @@ bool step_fork(Step& st, const Design& d) {
       st.go(kPcF2);
       return true;
     case kPcF2:
+      // A design that shares whole page tables does it here, at the first page, instead
+      // of copying PTE by PTE (cow-pte-table); F3 then finds nothing left to copy.
+      if (t.idx == next_fork_vpage(st.s, mm, 0) && d.fork_share_table(st, mm, child)) {
+        t.idx = kMaxVpages - 1;
+        st.go(kPcF3);
+        return true;
+      }
+      if (!st.s.pte(mm, t.idx).none()) st.count(Cost::ForkPteCopy);
       if (st.s.pte(mm, t.idx).swapped()) {  // copy_one_pte's !pte_present branch: the same in every design
         copy_swap_pte(st, mm, child, t.idx);
         st.go(kPcF3);
@@ -381,6 +392,7 @@ bool step_fork(Step& st, const Design& d) {
       d.fork_copy_end(st, mm);
       locks::up_write(st.s.mms[mm].mmap_lock, st.tid);
       st.s.mms[child].alive = 1;
+      if (st.s.mms[child].table != st.s.mms[mm].table) st.count(Cost::TableAlloc);  // the child's own PTE page
       st.finish_op();
       return true;
     default:
@@ -479,6 +491,14 @@ bool take_step(Step& st, const Design& d) {
   UNREACHABLE("bad op kind");
 }
 
+// A page table two mms share must be unshared before an entry changes: a change made in
+// place is recorded in the table (property shared-table-unmodified).
+void mark_shared_table_writes(const State& before, State& after) {
+  for (unsigned t = 0; t < kMaxMms; ++t)
+    if (before.tables[t].users >= 2 && after.tables[t].users >= 2 && before.tables[t].pte != after.tables[t].pte)
+      after.tables[t].flags |= kTableModifiedShared;
+}
+
 void successors(const Scenario& sc, const Design& d, const State& s, Expansion& out) {
   out.succ.clear();
   for (unsigned t = 0; t < sc.threads.size(); ++t) {
@@ -493,6 +513,7 @@ void successors(const Scenario& sc, const Design& d, const State& s, Expansion& 
     }
     su.label = st.label;
     su.cost = st.cost;
+    mark_shared_table_writes(s, su.next);
   }
 }
 

@@ -52,6 +52,9 @@ struct Expansion {
 // Every enabled step of `s`, threads in id order (each thread has at most one).
 void successors(const Scenario& sc, const Design& d, const State& s, Expansion& out);
 
+// Records, in `after`, a change made in place to a page table two mms share.
+void mark_shared_table_writes(const State& before, State& after);
+
 // Takes thread t's next step from `s`; false when it is not enabled.
 bool take_step(Step& st, const Design& d);
 

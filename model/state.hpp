@@ -75,9 +75,17 @@ struct RwLock {
 // an object of its own so that a later design can share one table between mms.
 struct PageTable {
   SpinLock ptl;
-  u8 users = 0;  // mms using this table (1 until a design shares tables)
+  u8 users = 0;  // mms using this table (1 until a design shares tables: cow-pte-table)
+  u8 flags = 0;  // PageTableFlag bits
+  u8 reserved = 0;  // keeps State free of padding; always 0
   std::array<Pte, kMaxVpages> pte{};
   bool operator==(const PageTable&) const = default;
+};
+
+enum PageTableFlag : u8 {
+  // An entry changed while two mms shared the table (set by the successor function, for
+  // the property shared-table-unmodified: a shared table must be unshared first).
+  kTableModifiedShared = 1 << 0,
 };
 
 // A VMA: [start, start + pages) with VmaFlag bits. pages == 0: unused slot.

@@ -70,6 +70,8 @@ struct Walker {
       long m = arg_const(node, 0);
       out.fixed |= m < 0 ? ((res::mmap(0) << kMaxMms) - res::mmap(0)) : (m < long{kMaxMms} ? res::mmap(static_cast<unsigned>(m)) : 0);
     } else if (n == "ptl_holder") out.fixed |= res::kAllPtl | mm_of(arg_const(node, 0));
+    else if (n == "table_shared" || n == "table_modified_shared")  // which table, and its entries
+      out.fixed |= mm_of(arg_const(node, 0)) | res::kAllCols;
     else out.fixed |= res::kAll;  // all_finished outside (=> all_finished X), or a new function
   }
 

@@ -135,6 +135,12 @@ std::vector<SigFunction> build() {
        [](E e, St s, A a) -> long { return pte(e, s, a).present() && (pte(e, s, a).flags & kPteDirty); }},
       {"pte_frame", {M, V}, F, "the frame the PTE maps; no_frame when not present",
        [](E e, St s, A a) -> long { return pte(e, s, a).present() ? pte(e, s, a).frame : static_cast<long>(kMaxFrames); }},
+      {"table_shared", {M}, B, "the mm's page table is shared with another mm (cow-pte-table)",
+       [](E e, St s, A a) -> long { return is_mm(e, a[0]) && s.mms[a[0]].table != kNone && s.tables[s.mms[a[0]].table].users >= 2; }},
+      {"table_modified_shared", {M}, B, "an entry of the mm's page table changed while two mms shared it",
+       [](E e, St s, A a) -> long {
+         return is_mm(e, a[0]) && s.mms[a[0]].table != kNone && (s.tables[s.mms[a[0]].table].flags & kTableModifiedShared);
+       }},
       {"vma_mapped", {M, V}, B, "a VMA of the mm covers the virtual page", [](E e, St s, A a) -> long { return vma(e, s, a) != nullptr; }},
       {"vma_writable", {M, V}, B, "the covering VMA has VM_WRITE",
        [](E e, St s, A a) -> long { return vma(e, s, a) && (vma(e, s, a)->flags & kVmWrite); }},

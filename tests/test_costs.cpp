@@ -71,7 +71,7 @@ Enumerated enumerate_paths(const Scenario& sc, const Design& d) {
     if (fresh) states.push_back(s);
     return it->second;
   };
-  id_of(sc.initial);
+  id_of(initial_state(sc, d));  // (the design's view: 5.19 marks populated pages exclusive)
   Expansion ex;
   for (std::uint32_t v = 0; v < states.size(); ++v) {
     const State s = states[v];

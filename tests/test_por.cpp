@@ -170,8 +170,12 @@ TEST_CASE("every reduction reaches the plain search's verdicts on every scenario
           req.explore.threads = 2;
           return run_check(req);
         };
-        CheckRun plain = run(false, false);
         const bool big = c.params.count("K") && c.params.at("K") == 3;
+        // ODF(3) is the costly case: the 2008 designs, pg_gup, v5.11 and v5.19 run it; the
+        // others (and cow-pte-table, which declares every step dependent) at K = 1 and 2.
+        const std::string_view dn = d->name();
+        if (big && (dn == "v5.8" || dn == "v5.9-rc" || dn == "v5.9" || d->shares_page_tables())) continue;
+        CheckRun plain = run(false, false);
         for (int mode : {1, 2, 3, 4, 7}) {
         if (big && mode > 3) continue;  // hash compaction is covered on the smaller cases
         const bool por = mode & 1, sym = mode & 2, compact = mode & 4;
@@ -187,7 +191,8 @@ TEST_CASE("every reduction reaches the plain search's verdicts on every scenario
         }
         CHECK(reduced.result.completion == plain.result.completion);
         CHECK(reduced.result.states <= plain.result.states);
-        if (full && c.params.count("K") && c.params.at("K") == 3) {  // ODF(3): a real reduction
+        // ODF(3): a real reduction (cow-pte-table declares every step dependent: none there)
+        if (full && c.params.count("K") && c.params.at("K") == 3 && !d->shares_page_tables()) {
           if (por) CHECK(reduced.result.states * 3 < plain.result.states);
           if (sym) CHECK(reduced.result.states * 5 < plain.result.states * 4);
         }

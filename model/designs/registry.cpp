@@ -13,6 +13,7 @@ const Design* make_v5_9_rc();
 const Design* make_v5_9();
 const Design* make_v5_11();
 const Design* make_v5_19();
+const Design* make_cow_pte_table();
 static const Design* make_v2_6_27() {
   static const V2_6_27 d;
   return &d;
@@ -30,6 +31,7 @@ const std::vector<const Design*>& all_designs() {
       designs::make_v5_9(),
       designs::make_v5_11(),
       designs::make_v5_19(),
+      designs::make_cow_pte_table(),
   };
   return list;
 }
