@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <random>
 
+#include "tests/quick.hpp"
 #include "checker/explorer.hpp"
 #include "checker/run.hpp"
 #include "model/footprint.hpp"
@@ -98,6 +99,7 @@ TEST_CASE("footprints: declared writes, futures and independence hold on every r
   };
   for (const Case& c : all_cases(false))
     for (const Design* d : all_designs()) {
+      if (test::skip_design(*d)) continue;
       INFO(c.file << " " << d->name());
       Scenario sc = load_scenario(c.file, c.params);
       ExploreOptions opt;
@@ -171,10 +173,11 @@ TEST_CASE("every reduction reaches the plain search's verdicts on every scenario
           return run_check(req);
         };
         const bool big = c.params.count("K") && c.params.at("K") == 3;
-        // ODF(3) is the costly case: the 2008 designs, pg_gup, v5.11 and v5.19 run it; the
+        // ODF(3) is the costly case: the 2008 designs, pg_gup and v5.19 run it; the
         // others (and cow-pte-table, which declares every step dependent) at K = 1 and 2.
         const std::string_view dn = d->name();
-        if (big && (dn == "v5.8" || dn == "v5.9-rc" || dn == "v5.9" || d->shares_page_tables())) continue;
+        if (big && (dn == "v5.8" || dn == "v5.9-rc" || dn == "v5.9" || dn == "v5.11" || d->shares_page_tables())) continue;
+        if (test::skip_design(*d) || (big && test::quick())) continue;
         CheckRun plain = run(false, false);
         for (int mode : {1, 2, 3, 4, 7}) {
         if (big && mode > 3) continue;  // hash compaction is covered on the smaller cases
@@ -222,6 +225,7 @@ TEST_CASE("property conjuncts read only what their read sets say", "[por][increm
   std::mt19937 rng(20261122);
   for (const Case& c : all_cases(false))
     for (const Design* d : all_designs()) {
+      if (test::skip_design(*d)) continue;
       Scenario sc = load_scenario(c.file, c.params);
       std::vector<std::unique_ptr<SmtProperty>> props;
       for (const std::string& name : sc.properties)
