@@ -101,7 +101,9 @@ std::string rw_text(const Scenario& sc, const RwLock& l) {
 std::string vma_text(const Vma& v) {
   if (!v.pages) return "none";
   std::string s = fmt::format("[{},{}) {} {}", v.start, v.start + v.pages, (v.flags & kVmWrite) ? "rw" : "r",
-                              (v.flags & kVmShared) ? "anon-shared" : "anon-private");
+                              (v.flags & kVmFile)     ? "file-private"
+                              : (v.flags & kVmShared) ? "anon-shared"
+                                                      : "anon-private");
   if (v.flags & kVmDontCopy) s += " VM_DONTCOPY";
   return s;
 }
@@ -118,10 +120,11 @@ std::string flags_text(const Design& d, const Frame& f) {
   if (d.has_anon_exclusive() && (f.flags & kFrameAnonExclusive)) add("PageAnonExclusive");
   if (f.flags & kFrameSwapCache) add("PageSwapCache");
   if (f.flags & kFrameGup) add("PG_gup");
+  if (f.flags & kFramePageCache) add("page cache");
   return s.empty() ? "-" : s;
 }
 std::uint8_t shown_flags(const Design& d, const Frame& f) {
-  std::uint8_t m = kFrameSwapCache | kFrameGup | (d.has_anon_exclusive() ? kFrameAnonExclusive : 0);
+  std::uint8_t m = kFrameSwapCache | kFrameGup | kFramePageCache | (d.has_anon_exclusive() ? kFrameAnonExclusive : 0);
   return f.flags & m;
 }
 

@@ -68,6 +68,10 @@ class Design {
     SkipPinned,  // ... except maybe-pinned pages of an mm that pinned (9348b73c2e1b, 5.11)
   };
   virtual SoftDirty soft_dirty() const { return SoftDirty::None; }
+  // After a FOLL_FORCE write fault broke COW in a VMA without VM_WRITE, GUP keeps
+  // FOLL_WRITE and marks FOLL_COW, trusting a dirty PTE (19be0eaffa3a, 4.9); before, it
+  // dropped FOLL_WRITE and looked the page up as a read (Dirty COW, CVE-2016-5195).
+  virtual bool foll_cow() const { return false; }
   // GUP on a COW mapping breaks COW even for reads (17839856fd58, 5.8): FOLL_WRITE forced.
   virtual bool gup_forces_write() const { return false; }
   // An R/O FOLL_PIN of anonymous page f, mapped read-only, must first unshare it (5.19

@@ -76,7 +76,7 @@ bool frame_known(const Op& op, u8 pc) {
 Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
   Access a;
   a.w = res::thr(c.t);
-  if (c.d.shares_page_tables()) {  // a step may move its mm to another table: not tracked
+  if (c.d.shares_page_tables() || c.sc.has_file) {  // tables that move, page-cache frames: not tracked
     a.w |= res::kAll;
     return a;
   }
@@ -180,6 +180,10 @@ Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
       return a;
     }
     case OpKind::Madvise:
+      if (op.advice == Advice::DontNeed) {  // zaps a PTE: everything, as the issue-5 operations
+        a.w |= res::kAll;
+        return a;
+      }
       switch (pc) {
         case kPcStart: case kPcM2: a.w |= c.mmap(); break;
         case kPcM1: a.w |= c.mmres(); break;
@@ -198,6 +202,7 @@ Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
     case OpKind::ClearRefs:
     case OpKind::SwapOut:
     case OpKind::Wait:
+    case OpKind::ProcMemWrite:
       a.w |= res::kAll;
       return a;
   }

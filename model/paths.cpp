@@ -7,6 +7,7 @@
 #include "model/kernel.hpp"
 #include "model/locks.hpp"
 #include "model/mm_ops.hpp"
+#include "model/proc_mem.hpp"
 
 namespace cow {
 using namespace cow::kernel;
@@ -25,14 +26,48 @@ void sigsegv(Step& st) {
 // handle_mm_fault for a write, PT lock held (mm/memory.c handle_pte_fault, v2.6.27):
 // pte_none -> do_anonymous_page; present and read-only -> do_wp_page; already writable
 // (another thread fixed it up) -> nothing.
+void write_fault_locked(Step& st, const Design& d, unsigned mm, unsigned v);
+
+// handle_mm_fault for a write, as above; maybe_mkwrite: a PTE becomes writable only in a
+// VMA with VM_WRITE (a FOLL_FORCE write through /proc/self/mem leaves it read-only, dirty).
 void handle_write_fault_locked(Step& st, const Design& d, unsigned mm, unsigned v) {
+  write_fault_locked(st, d, mm, v);
+  const Vma* vma = find_vma(st.s, mm, v);
+  if (vma && !(vma->flags & kVmWrite)) pte_wrprotect(st.s.pte(mm, v));
+}
+
+void write_fault_locked(Step& st, const Design& d, unsigned mm, unsigned v) {
   if (!st.s.pte(mm, v).writable()) d.unshare_table(st, mm);  // (cow-pte-table: break COW PTE first)
   Pte& p = st.s.pte(mm, v);
+  const Vma* vma = find_vma(st.s, mm, v);
   if (p.swapped()) {  // do_swap_page, then do_wp_page if it mapped the page read-only
     d.do_swap_page(st, mm, v, /*write=*/true);
     if (!st.s.pte(mm, v).writable()) {
       d.do_wp_page(st, mm, v);
       st.label = "do_swap_page(write)+do_wp_page";
+    }
+    return;
+  }
+  if (p.none() && vma && (vma->flags & kVmFile)) {
+    // do_cow_fault (mm/memory.c): a private copy of the file's page-cache page,
+    // entry = maybe_mkwrite(pte_mkdirty(entry), vma); returns VM_FAULT_WRITE.
+    st.label = "do_cow_fault";
+    u8 g = alloc_copy(st, vma->file_frame);
+    if (g != kNone) {
+      set_pte(st.s, mm, v, g, true);
+      st.s.pte(mm, v).flags |= kPteDirty;
+      d.new_anon_page(st, g);
+    }
+    return;
+  }
+  if (p.present() && !p.writable() && !(st.s.frames[p.frame].flags & kFrameAnon)) {
+    // do_wp_page on a page that is not anonymous, in a private mapping: always a copy
+    // (wp_page_copy); every design does the same.
+    st.label = "do_wp_page:wp_page_copy(file page)";
+    u8 g = wp_page_copy(st, mm, v, true);
+    if (g != kNone) {
+      st.s.pte(mm, v).flags |= kPteDirty;
+      d.new_anon_page(st, g);
     }
     return;
   }
@@ -60,6 +95,14 @@ void handle_read_fault_locked(Step& st, const Design& d, unsigned mm, unsigned v
   const Pte& p = st.s.pte(mm, v);
   if (p.swapped()) {
     d.do_swap_page(st, mm, v, /*write=*/false);
+    return;
+  }
+  if (const Vma* vma = find_vma(st.s, mm, v); p.none() && vma && (vma->flags & kVmFile)) {
+    // do_read_fault (mm/memory.c): map the page-cache page read-only.
+    st.label = "do_read_fault";
+    get_page(st.s, vma->file_frame);
+    page_dup_rmap(st.s, vma->file_frame);
+    set_pte(st.s, mm, v, vma->file_frame, false);
     return;
   }
   if (p.none()) {
@@ -144,8 +187,8 @@ bool step_read(Step& st, const Design& d) {
   }
   if (p.present()) {
     t.seen = st.s.frames[p.frame].data[op.half];
-  } else if (find_vma(st.s, mm, op.page)) {
-    t.seen = 0;
+  } else if (const Vma* vma = find_vma(st.s, mm, op.page)) {  // (the zero page, or the file's page)
+    t.seen = (vma->flags & kVmFile) ? st.s.frames[vma->file_frame].data[op.half] : 0;
   } else {
     st.label = "load:bad_area(SIGSEGV)";
     sigsegv(st);
@@ -402,6 +445,35 @@ bool step_fork(Step& st, const Design& d) {
 
 // madvise(MADV_DONTFORK / MADV_DOFORK) (mm/madvise.c, f822566165dd, 2.6.16):
 // down_write(mmap_sem); vma->vm_flags |= VM_DONTCOPY (or clears it); up_write.
+// madvise(MADV_DONTNEED) (mm/madvise.c madvise_dontneed -> zap_page_range, 2.6.x-4.x):
+// down_read(mmap_sem); the page's PTE is zapped under the PT lock; up_read. The next
+// access faults the page in again (the file's page, or a zeroed one).
+bool step_madvise_dontneed(Step& st, const Design& d) {
+  const Op& op = st.op();
+  unsigned mm = st.def().mm;
+  switch (st.self().pc) {
+    case kPcStart:
+      st.label = "sys_madvise:down_read(mmap_sem)";
+      if (!locks::try_down_read(st.s.mms[mm].mmap_lock)) return false;
+      st.go(kPcM1);
+      return true;
+    case kPcM1:
+      st.label = "madvise_dontneed:zap_page_range";
+      if (st.s.ptl(mm).holder != kNone) return false;
+      if (!st.s.pte(mm, op.page).none()) d.unshare_table(st, mm);
+      zap_pte(st, mm, op.page);
+      st.go(kPcM2);
+      return true;
+    case kPcM2:
+      st.label = "sys_madvise:up_read(mmap_sem)";
+      locks::up_read(st.s.mms[mm].mmap_lock);
+      st.finish_op();
+      return true;
+    default:
+      UNREACHABLE("bad pc in madvise(MADV_DONTNEED)");
+  }
+}
+
 bool step_madvise(Step& st) {
   const Op& op = st.op();
   unsigned mm = st.def().mm;
@@ -434,6 +506,11 @@ bool step_madvise(Step& st) {
 }
 
 }  // namespace
+
+void fault_locked(Step& st, const Design& d, unsigned mm, unsigned v, bool write) {
+  if (write) handle_write_fault_locked(st, d, mm, v);
+  else handle_read_fault_locked(st, d, mm, v);
+}
 
 bool take_step(Step& st, const Design& d) {
   const Op& op = st.op();
@@ -473,9 +550,11 @@ bool take_step(Step& st, const Design& d) {
       return true;
     }
     case OpKind::Madvise:
-      return step_madvise(st);
+      return st.op().advice == Advice::DontNeed ? step_madvise_dontneed(st, d) : step_madvise(st);
     case OpKind::PinRead:
       return step_pin_read(st);
+    case OpKind::ProcMemWrite:
+      return step_proc_mem_write(st, d);
     case OpKind::Wait:  // wait4: the child has exited (it was forked earlier in program order)
       st.label = "wait4(child exited)";
       if (st.s.mms[op.child].alive) return false;

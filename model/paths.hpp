@@ -52,6 +52,10 @@ struct Expansion {
 // Every enabled step of `s`, threads in id order (each thread has at most one).
 void successors(const Scenario& sc, const Design& d, const State& s, Expansion& out);
 
+// handle_mm_fault at (mm, v), PT lock held: a write fault (do_anonymous_page, do_cow_fault,
+// do_swap_page, do_wp_page) or a read fault (do_read_fault, do_swap_page).
+void fault_locked(Step& st, const Design& d, unsigned mm, unsigned v, bool write);
+
 // Records, in `after`, a change made in place to a page table two mms share.
 void mark_shared_table_writes(const State& before, State& after);
 

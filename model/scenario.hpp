@@ -29,10 +29,11 @@ enum class OpKind : u8 {
   ClearRefs,    // echo 4 > /proc/self/clear_refs: clear soft-dirty, write-protecting the PTEs
   SwapOut,      // madvise(MADV_PAGEOUT): reclaim the page into the swap cache, unmap it to swap entries
   Wait,         // wait4(2) for a child process to exit
+  ProcMemWrite, // write(2) to /proc/self/mem: get_user_pages(FOLL_WRITE|FOLL_FORCE), the kernel writes the page
 };
 const char* op_name(OpKind k);
 
-enum class Advice : u8 { DontFork, DoFork };
+enum class Advice : u8 { DontFork, DoFork, DontNeed };
 
 struct Op {
   OpKind kind{};
@@ -103,6 +104,8 @@ struct Scenario {
   std::vector<std::vector<u8>> thread_classes;
   // Some op swaps pages out (then loads may fault: model/footprint.cpp).
   bool has_swap = false;
+  // Some VMA maps a file (page-cache frames held by VMAs: footprints are not tracked).
+  bool has_file = false;
 
   const WriteDef* write(u8 id) const { return id == 0 ? nullptr : &writes.at(id - 1u); }
   std::string value_name(u8 id) const { return id == 0 ? "0" : writes.at(id - 1u).name; }

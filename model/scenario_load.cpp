@@ -33,6 +33,7 @@ const char* op_name(OpKind k) {
     case OpKind::ClearRefs: return "clear_refs";
     case OpKind::SwapOut: return "swap_out";
     case OpKind::Wait: return "wait";
+    case OpKind::ProcMemWrite: return "proc_mem_write";
   }
   UNREACHABLE("bad op kind");
 }
@@ -45,9 +46,9 @@ constexpr OpKind kAllOps[] = {OpKind::Write,        OpKind::Read,     OpKind::Od
                               OpKind::PinLongterm,  OpKind::Unpin,    OpKind::Dma,          OpKind::Madvise,
                               OpKind::OdirectWrite, OpKind::Vmsplice, OpKind::PinUserPages, OpKind::PinRead,
                               OpKind::Munmap,       OpKind::Exit,     OpKind::Mprotect,     OpKind::ClearRefs,
-                              OpKind::SwapOut,      OpKind::Wait};
+                              OpKind::SwapOut,      OpKind::Wait,     OpKind::ProcMemWrite};
 // In DESIGN.md's vocabulary but not modelled yet: named so the error can say so.
-constexpr const char* kLaterOps[] = {"mlock", "munlock", "ksm_scan", "proc_mem_write"};
+constexpr const char* kLaterOps[] = {"mlock", "munlock", "ksm_scan"};
 
 class Loader {
  public:
@@ -294,7 +295,12 @@ class Loader {
     std::string kind = opt_string(t, "kind");
     if (kind.empty() || kind == "anon-private") flags |= kVmAnon;
     else if (kind == "anon-shared") flags |= kVmAnon | kVmShared;
-    else fail(*t.get("kind"), "'kind' must be \"anon-private\" or \"anon-shared\" (file mappings are not modelled yet)");
+    else if (kind == "file-private") flags |= kVmFile;
+    else fail(*t.get("kind"), "'kind' must be \"anon-private\", \"anon-shared\" or \"file-private\" (a private "
+                              "mapping of a file the process may only read; shared file mappings are not modelled yet)");
+    if ((flags & kVmFile) && pages != 1)
+      fail(where, "a file-private VMA maps one page of its file in this model (pages = 1)");
+    if (flags & kVmFile) sc_.has_file = true;
     for (const VmaDecl& d : vmas_)
       if (d.mm == mm && start < d.vma.start + d.vma.pages && d.vma.start < start + pages)
         fail(where, "this VMA overlaps another VMA of the same process");
@@ -442,7 +448,7 @@ class Loader {
       fail(on, "too many ops in thread '" + td.name + "': the model's bound kMaxOps is " + std::to_string(kMaxOps));
     const toml::node* kn = ot.get("op");
     if (!kn) fail(on, "an op needs 'op' (one of write, read, odirect_read, fork, pin_longterm, unpin, dma, madvise, odirect_write, "
-                  "vmsplice, pin_user_pages, pin_read, munmap, exit, mprotect, clear_refs, swap_out, wait)");
+                  "vmsplice, pin_user_pages, pin_read, munmap, exit, mprotect, clear_refs, swap_out, wait, proc_mem_write)");
     Op op;
     op.kind = op_kind(*kn);
     op.line = static_cast<int>(on.source().begin.line);
@@ -581,6 +587,13 @@ class Loader {
         check_keys(ot, {"op", "for", "when"});
         need_process();
         break;
+      case OpKind::ProcMemWrite:
+        check_keys(ot, {"op", "page", "half", "for", "when"});
+        need_process();
+        op.page = page();
+        op.half = half();
+        op.write_id = new_write(tid, td.mm, op.page, op.half, false, pos(on));
+        break;
       case OpKind::Wait: {
         check_keys(ot, {"op", "process", "for", "when"});
         need_process();
@@ -609,7 +622,8 @@ class Loader {
         std::string a = an && an->is_string() ? an->as_string()->get() : "";
         if (a == "DONTFORK") op.advice = Advice::DontFork;
         else if (a == "DOFORK") op.advice = Advice::DoFork;
-        else fail(an ? *an : on, "'advice' must be \"DONTFORK\" or \"DOFORK\" (other advice is not modelled yet)");
+        else if (a == "DONTNEED") op.advice = Advice::DontNeed;
+        else fail(an ? *an : on, "'advice' must be \"DONTFORK\", \"DOFORK\" or \"DONTNEED\" (other advice is not modelled yet)");
         break;
       }
     }
@@ -704,7 +718,23 @@ class Loader {
     unsigned next_frame = 0;
     std::array<unsigned, kMaxMms> nvma{};
     for (const VmaDecl& d : vmas_) {
-      s.mms[d.mm].vma[nvma[d.mm]++] = d.vma;
+      Vma& vma = s.mms[d.mm].vma[nvma[d.mm]++];
+      vma = d.vma;
+      if (vma.flags & kVmFile) {  // the file's page is in the page cache (its contents: initial)
+        if (next_frame >= kMaxFrames)
+          throw InputError(file_, 0, 0, "the file pages need more than the model's bound kMaxFrames = " +
+                                            std::to_string(kMaxFrames) + " frames" + params_note());
+        Frame& f = s.frames[next_frame];
+        f.refcount = 1;
+        f.flags = kFramePageCache;
+        vma.file_frame = static_cast<u8>(next_frame++);
+        if (d.populated) {  // mapped read-only, as a read fault leaves it
+          f.refcount++;
+          f.mapcount = 1;
+          s.tables[d.mm].pte[vma.start] = Pte{vma.file_frame, kPtePresent};
+        }
+        continue;
+      }
       if (!d.populated) continue;
       for (unsigned v = d.vma.start; v < d.vma.start + d.vma.pages; ++v) {
         if (next_frame >= kMaxFrames)

@@ -34,6 +34,7 @@ enum FrameFlag : u8 {
   kFrameAnonExclusive = 1 << 1,  // PageAnonExclusive (5.19 designs)
   kFrameGup = 1 << 2,            // PG_gup (design pg_gup, 2009): GUP has taken a reference once
   kFrameSwapCache = 1 << 3,      // PageSwapCache: the swap cache holds one reference
+  kFramePageCache = 1 << 4,      // a page-cache page of a file: the page cache holds one reference
 };
 
 // A page-table entry: none, present (maps a frame), or a swap entry. The model's swap
@@ -93,6 +94,7 @@ struct Vma {
   u8 start = 0;
   u8 pages = 0;
   u8 flags = 0;
+  u8 file_frame = kNone;  // a file mapping: the page-cache frame of its (one) page
   bool contains(unsigned v) const { return pages != 0 && v >= start && v < start + pages; }
   bool operator==(const Vma&) const = default;
 };
@@ -103,6 +105,7 @@ enum VmaFlag : u8 {
   kVmAnon = 1 << 3,
   kVmDontCopy = 1 << 4,  // MADV_DONTFORK
   kVmMayWrite = 1 << 5,  // VM_MAYWRITE: mprotect may add VM_WRITE (kept when PROT_READ drops it)
+  kVmFile = 1 << 6,      // a private mapping of a file the process may only read (vm_file)
 };
 
 struct Mm {

@@ -15,7 +15,7 @@ bool frame_live(const Scenario& sc, const State& s, unsigned t) {
   const Thread& th = s.threads[t];
   const Op& op = sc.threads[t].ops[th.op];
   const bool gup_op = op.kind == OpKind::OdirectRead || op.kind == OpKind::OdirectWrite ||
-                      op.kind == OpKind::Vmsplice || op.kind == OpKind::PinUserPages;
+                      op.kind == OpKind::Vmsplice || op.kind == OpKind::PinUserPages || op.kind == OpKind::ProcMemWrite;
   return gup_op && (th.pc == kPcR2 || th.pc == kPcS3 || th.pc == kPcD0 || th.pc == kPcD1);
 }
 
@@ -40,6 +40,9 @@ bool canonicalize_frames(const Scenario& sc, State& s) {
   for (const Pin& p : s.pins)
     if (p.state == kPinActive) meet(p.frame);
   for (const Thread& th : s.threads) meet(th.frame);
+  for (const Mm& m : s.mms)
+    for (const Vma& v : m.vma)
+      if (v.pages && (v.flags & kVmFile)) meet(v.file_frame);
   if (dangling) return false;
 
   // Frames in use that nothing named holds (a leaked reference): by contents.
@@ -70,6 +73,9 @@ bool canonicalize_frames(const Scenario& sc, State& s) {
       if (p.present() || p.swapped()) map(p.frame);
   for (Pin& p : s.pins) map(p.frame);
   for (Thread& th : s.threads) map(th.frame);
+  for (Mm& m : s.mms)
+    for (Vma& v : m.vma)
+      if (v.pages && (v.flags & kVmFile)) map(v.file_frame);
   return true;
 }
 

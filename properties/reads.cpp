@@ -57,7 +57,7 @@ struct Walker {
     if (n == "mm_alive" || n.starts_with("vma_")) out.fixed |= mm_of(arg_const(node, 0));
     else if (n.starts_with("pte_")) out.fixed |= mm_of(arg_const(node, 0)) | col_of(arg_const(node, 1));
     else if (n == "refcount" || n == "mapcount" || n == "pincount" || n == "mapped_count" ||
-             n == "pinned_count" || n == "frame_free" || n == "frame_anon" || n == "anon_exclusive" ||
+             n == "pinned_count" || n == "frame_free" || n == "frame_anon" || n == "anon_exclusive" || n == "frame_pagecache" ||
              n == "data_h0" || n == "data_h1")
       frame_arg(node);
     else if (n == "pin_active" || n == "pin_released" || n == "pin_frame" || n == "pin_dma_done")

@@ -161,6 +161,8 @@ std::vector<SigFunction> build() {
        [](E e, St s, A a) -> long { return is_frame(a[0]) ? derived(e, s).pinned[a[0]] : 0; }},
       {"frame_free", {F}, B, "refcount 0: on the free list (no_frame counts as free)",
        [](E, St s, A a) -> long { return frame(s, a[0]).refcount == 0; }},
+      {"frame_pagecache", {F}, B, "a page-cache page of a file (the page cache holds a reference)",
+       [](E, St s, A a) -> long { return (frame(s, a[0]).flags & kFramePageCache) != 0; }},
       {"frame_anon", {F}, B, "PageAnon", [](E, St s, A a) -> long { return (frame(s, a[0]).flags & kFrameAnon) != 0; }},
       {"anon_exclusive", {F}, B, "PageAnonExclusive (5.19 designs; never set before)",
        [](E, St s, A a) -> long { return (frame(s, a[0]).flags & kFrameAnonExclusive) != 0; }},

@@ -276,3 +276,8 @@ TEST_CASE("bad input: the issue-5 operations and the matrix key", "[cli][bad-inp
     REQUIRE(has(r.output, "'matrix' names parameter 'pinn'"));
   }
 }
+
+TEST_CASE("bad input: a file mapping beyond the model's one page", "[cli][bad-input]") {
+  Result r = expect_error_at("file_vma_two_pages.toml", "file-private");
+  REQUIRE(has(r.output, "maps one page of its file"));
+}

@@ -8,6 +8,8 @@ namespace designs {
 const Design* make_forcecow();
 const Design* make_brlock();
 const Design* make_pg_gup();
+const Design* make_v4_8();
+const Design* make_v4_9();
 const Design* make_v5_8();
 const Design* make_v5_9_rc();
 const Design* make_v5_9();
@@ -26,6 +28,8 @@ const std::vector<const Design*>& all_designs() {
       designs::make_forcecow(),
       designs::make_brlock(),
       designs::make_pg_gup(),
+      designs::make_v4_8(),
+      designs::make_v4_9(),
       designs::make_v5_8(),
       designs::make_v5_9_rc(),
       designs::make_v5_9(),
