@@ -482,7 +482,12 @@ TEST_CASE("papers: the same command writes the same bytes, and the committed pap
   CHECK_FALSE(linked.empty());
 
   // The golden paper: regenerate with `cmake --build --preset release --target papers`.
-  const auto committed = tree(fs::path(kSourceDir) / "papers");
+  // Only design-matrix.md and traces/ are the command's; the seed papers beside them
+  // (papers/*.md, papers/tools/) are written by hand from other commands.
+  auto committed = tree(fs::path(kSourceDir) / "papers");
+  std::erase_if(committed, [](const auto& kv) {
+    return kv.first != "design-matrix.md" && kv.first.rfind("traces/", 0) != 0;
+  });
   INFO("papers/ differs from what `cowcheck " << kPaperArgs << "` writes: regenerate it with "
        "`cmake --build --preset release --target papers` (and never edit it by hand)");
   CHECK(committed.size() == ta.size());
