@@ -422,6 +422,12 @@ class Loader {
     return static_cast<u8>(sc_.pins.size() - 1);
   }
 
+  // What kind of GUP reference a pin is: FOLL_WRITE or not, FOLL_PIN or FOLL_GET.
+  void set_pin_kind(u8 pin, bool write, bool foll_pin) {
+    sc_.pins[pin].write = write;
+    sc_.pins[pin].foll_pin = foll_pin;
+  }
+
   // The 'pin' key naming the reference an op takes, or a default name.
   std::string pin_name(const toml::table& ot, std::string dflt) const {
     const toml::node* pn = ot.get("pin");
@@ -533,7 +539,8 @@ class Loader {
         check_keys(ot, {"op", "pin", "for", "when"});
         pin_ref(true);
         break;
-      case OpKind::Dma:
+      case OpKind::Dma:      // a device writes through the pin
+      case OpKind::PinRead:  // the holder reads through it
         check_keys(ot, {"op", "pin", "half", "for", "when"});
         op.half = half();
         pin_ref(true);
@@ -546,8 +553,7 @@ class Loader {
         op.gup_write = false;  // the device reads memory: GUP without FOLL_WRITE
         op.foll_pin = ot.get("foll_pin") && req_int(ot, "foll_pin", env) != 0;
         op.pin = new_pin(td.name + ":odirect_write@" + std::to_string(op.page), tid, op.page, false, on);
-        sc_.pins[op.pin].write = false;
-        sc_.pins[op.pin].foll_pin = op.foll_pin;
+        set_pin_kind(op.pin, /*write=*/false, op.foll_pin);
         break;
       case OpKind::Vmsplice:
         check_keys(ot, {"op", "page", "pin", "for", "when"});
@@ -555,7 +561,7 @@ class Loader {
         op.page = page();
         op.gup_write = false;  // iov_iter_get_pages: FOLL_GET, read-only
         op.pin = new_pin(pin_name(ot, td.name + ":vmsplice@" + std::to_string(op.page)), tid, op.page, false, on);
-        sc_.pins[op.pin].write = false;
+        set_pin_kind(op.pin, /*write=*/false, /*foll_pin=*/false);
         break;
       case OpKind::PinUserPages: {
         check_keys(ot, {"op", "page", "pin", "write", "fast", "longterm", "for", "when"});
@@ -566,15 +572,9 @@ class Loader {
         op.gup_fast = opt_flag(ot, "fast", env, false);
         bool longterm = opt_flag(ot, "longterm", env, true);
         op.pin = new_pin(pin_name(ot, td.name + ":pin@" + std::to_string(op.page)), tid, op.page, longterm, on);
-        sc_.pins[op.pin].write = op.gup_write;
-        sc_.pins[op.pin].foll_pin = true;
+        set_pin_kind(op.pin, op.gup_write, /*foll_pin=*/true);
         break;
       }
-      case OpKind::PinRead:
-        check_keys(ot, {"op", "pin", "half", "for", "when"});
-        op.half = half();
-        pin_ref(true);
-        break;
       case OpKind::Munmap:
       case OpKind::SwapOut:
         check_keys(ot, {"op", "page", "for", "when"});
