@@ -592,7 +592,7 @@ void successors(const Scenario& sc, const Design& d, const State& s, Expansion& 
     }
     su.label = st.label;
     su.cost = st.cost;
-    mark_shared_table_writes(s, su.next);
+    if (d.shares_page_tables()) mark_shared_table_writes(s, su.next);  // (no other design shares one)
   }
 }
 

@@ -3,6 +3,7 @@
 #include "model/scenario_load.hpp"
 
 #include <algorithm>
+#include <initializer_list>
 #include <set>
 #include <fstream>
 #include <toml++/toml.h>
@@ -148,6 +149,20 @@ class Loader {
     if (!n->is_boolean()) fail(*n, "'" + std::string(key) + "' must be true or false");
     return n->as_boolean()->get();
   }
+  // The index of the string value of `key` among `options`; otherwise fails with `msg` at
+  // the key (or at `where` when it is missing).
+  std::size_t choice(const toml::table& t, const toml::node& where, std::string_view key,
+                     std::initializer_list<std::string_view> options, const std::string& msg) const {
+    const toml::node* n = t.get(key);
+    const std::string v = n && n->is_string() ? n->as_string()->get() : "";
+    std::size_t i = 0;
+    for (std::string_view o : options) {
+      if (v == o) return i;
+      ++i;
+    }
+    fail(n ? *n : where, msg);
+  }
+
   // A flag given as true/false, or as a number or parameter name (nonzero: set).
   bool opt_flag(const toml::table& t, std::string_view key, const Env& env, bool dflt) const {
     const toml::node* n = t.get(key);
@@ -607,23 +622,18 @@ class Loader {
         check_keys(ot, {"op", "page", "prot", "for", "when"});
         need_process();
         op.page = page();
-        const toml::node* pn = ot.get("prot");
-        std::string pr = pn && pn->is_string() ? pn->as_string()->get() : "";
-        if (pr == "r") op.prot_write = false;
-        else if (pr == "rw") op.prot_write = true;
-        else fail(pn ? *pn : on, "'prot' must be \"r\" (PROT_READ) or \"rw\" (PROT_READ|PROT_WRITE)");
+        op.prot_write = choice(ot, on, "prot", {"r", "rw"},
+                               "'prot' must be \"r\" (PROT_READ) or \"rw\" (PROT_READ|PROT_WRITE)") == 1;
         break;
       }
       case OpKind::Madvise: {
         check_keys(ot, {"op", "page", "advice", "for", "when"});
         need_process();
         op.page = page();
-        const toml::node* an = ot.get("advice");
-        std::string a = an && an->is_string() ? an->as_string()->get() : "";
-        if (a == "DONTFORK") op.advice = Advice::DontFork;
-        else if (a == "DOFORK") op.advice = Advice::DoFork;
-        else if (a == "DONTNEED") op.advice = Advice::DontNeed;
-        else fail(an ? *an : on, "'advice' must be \"DONTFORK\", \"DOFORK\" or \"DONTNEED\" (other advice is not modelled yet)");
+        constexpr Advice kAdvice[] = {Advice::DontFork, Advice::DoFork, Advice::DontNeed};
+        op.advice = kAdvice[choice(ot, on, "advice", {"DONTFORK", "DOFORK", "DONTNEED"},
+                                   "'advice' must be \"DONTFORK\", \"DOFORK\" or \"DONTNEED\" (other advice is not "
+                                   "modelled yet)")];
         break;
       }
     }
