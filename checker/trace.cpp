@@ -101,10 +101,11 @@ std::string rw_text(const Scenario& sc, const RwLock& l) {
 std::string vma_text(const Vma& v) {
   if (!v.pages) return "none";
   std::string s = fmt::format("[{},{}) {} {}", v.start, v.start + v.pages, (v.flags & kVmWrite) ? "rw" : "r",
-                              (v.flags & kVmFile)     ? "file-private"
+                              (v.flags & kVmFile)     ? ((v.flags & kVmShared) ? "file-shared" : "file-private")
                               : (v.flags & kVmShared) ? "anon-shared"
                                                       : "anon-private");
   if (v.flags & kVmDontCopy) s += " VM_DONTCOPY";
+  if (v.flags & kVmLocked) s += " VM_LOCKED";
   return s;
 }
 
@@ -120,12 +121,18 @@ std::string flags_text(const Design& d, const Frame& f) {
   if (d.has_anon_exclusive() && (f.flags & kFrameAnonExclusive)) add("PageAnonExclusive");
   if (f.flags & kFrameSwapCache) add("PageSwapCache");
   if (f.flags & kFrameGup) add("PG_gup");
-  if (f.flags & kFramePageCache) add("page cache");
+  if (f.flags & kFramePageCache) add((f.pg & kPgBlock) ? "page cache" : "page cache (hole: no block)");
+  if (f.pg & kPgDirty) add("PG_dirty");
+  if (f.pg & kPgWriteback) add("PG_writeback");
+  if (f.pg & kPgMlocked) add("PG_mlocked");
+  if (f.pg & kPgMkwrite) add("page_mkwrite done");
+  if (f.pg & kPgDirtiedByMlock) add("(dirtied by mlock)");
+  if (f.pg & kPgWriteLost) add("(write-back failed: ENOSPC, data lost)");
   return s.empty() ? "-" : s;
 }
-std::uint8_t shown_flags(const Design& d, const Frame& f) {
+unsigned shown_flags(const Design& d, const Frame& f) {
   std::uint8_t m = kFrameSwapCache | kFrameGup | kFramePageCache | (d.has_anon_exclusive() ? kFrameAnonExclusive : 0);
-  return f.flags & m;
+  return (f.flags & m) | (unsigned{static_cast<std::uint8_t>(f.pg & ~kPgFileRw)} << 8);
 }
 
 // Who maps frame f in s, e.g. " (mapped by child pte[0])", so that a reader sees whose
@@ -174,6 +181,8 @@ std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, c
   }
   if (d.has_brlock() && a.brlock != b.brlock)
     out.push_back(fmt::format("brlock: {} -> {}", rw_text(sc, a.brlock), rw_text(sc, b.brlock)));
+  if (a.free_blocks != b.free_blocks)
+    out.push_back(fmt::format("file system: free blocks {} -> {}", a.free_blocks, b.free_blocks));
   for (unsigned f = 0; f < kMaxFrames; ++f) {
     const Frame &fa = a.frames[f], &fb = b.frames[f];
     if (fa == fb) continue;
@@ -210,7 +219,7 @@ std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, c
     if (ta.frame != tb.frame) out.push_back(fmt::format("{} f = {}", name, frame_name(tb.frame)));
     if (ta.read_op != tb.read_op || ta.seen != tb.seen) {
       if (tb.seen == 0xFF) {
-        out.push_back(fmt::format("{} killed by SIGSEGV", name));
+        out.push_back(fmt::format("{} killed by a signal (SIGSEGV or SIGBUS: the step says which)", name));
       } else {
         const Op& op = sc.threads[t].ops[tb.read_op - 1u];
         if (op.kind == OpKind::PinRead)
@@ -238,6 +247,9 @@ std::vector<std::string> describe_state(const Scenario& sc, const Design& d, con
     if (s.mms[mm].alive) out.push_back(name + " is running");
   }
   if (d.has_brlock() && s.brlock != RwLock{}) out.push_back("brlock: " + rw_text(sc, s.brlock));
+  if (sc.has_file)
+    out.push_back(fmt::format("file system: {}, {} free blocks", sc.fs_page_mkwrite ? "->page_mkwrite" : "no ->page_mkwrite",
+                              s.free_blocks));
   for (unsigned f = 0; f < kMaxFrames; ++f)
     if (s.frames[f].refcount)
       out.push_back(fmt::format("frame#{} {}{}", f, frame_text(sc, s.frames[f]),

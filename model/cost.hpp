@@ -17,8 +17,11 @@ enum class Cost : std::uint8_t {
   PteWrprotect,     // PTEs turned from writable to read-only (fork, mprotect, clear_refs, reclaim)
   TableAlloc,       // page-table pages allocated: the child's at fork, a private copy when a shared one breaks
   ForkPteCopy,      // PTEs copied one by one at fork (copy_one_pte / copy_present_pte)
+  PageDirtied,      // page-cache pages turned dirty (set_page_dirty on a clean page): each is queued for write-back
+  Writeback,        // pages written back (clear_page_dirty_for_io + ->writepage)
+  MlockBlock,       // file blocks allocated by ->page_mkwrite in a fault mlock took (a sparse file filled in)
 };
-inline constexpr unsigned kCostKinds = 8;
+inline constexpr unsigned kCostKinds = 11;
 using CostVec = std::array<std::uint8_t, kCostKinds>;
 
 inline const char* cost_name(Cost c) {
@@ -31,6 +34,9 @@ inline const char* cost_name(Cost c) {
     case Cost::PteWrprotect: return "ptes-wrprotected";
     case Cost::TableAlloc: return "pt-pages-allocated";
     case Cost::ForkPteCopy: return "ptes-copied-at-fork";
+    case Cost::PageDirtied: return "pages-dirtied";
+    case Cost::Writeback: return "writebacks";
+    case Cost::MlockBlock: return "mlock-blocks";
   }
   return "?";
 }
@@ -44,6 +50,9 @@ inline const char* cost_title(Cost c) {
     case Cost::PteWrprotect: return "PTEs write-protected";
     case Cost::TableAlloc: return "page-table pages allocated";
     case Cost::ForkPteCopy: return "PTEs copied at fork";
+    case Cost::PageDirtied: return "page-cache pages dirtied";
+    case Cost::Writeback: return "pages written back";
+    case Cost::MlockBlock: return "file blocks allocated by mlock";
   }
   return "?";
 }

@@ -92,6 +92,21 @@ class Design {
   // faulted in by their owner, are PageAnonExclusive).
   virtual void initial_state(const Scenario&, State&) const {}
 
+  // Which faults mlock's population takes (mm/mlock.c __mlock_vma_pages_range and
+  // mm/memory.c make_pages_present). Before 5ecfda041e4b "mlock: avoid dirtying pages and
+  // triggering writeback" (2.6.38): FOLL_WRITE for every VM_WRITE VMA, so a shared file
+  // mapping gets a write fault (page_mkwrite, set_page_dirty) on every page. Since: only
+  // private writable VMAs, which need the write fault to break COW.
+  virtual bool mlock_writes_shared() const { return false; }
+  // Whether mlock faults its pages in under mmap_sem held for read, after mlock_fixup set
+  // VM_LOCKED under the write lock (fed067da46ad "mlock: only hold mmap_sem in shared mode
+  // when faulting in pages", 2.6.38); before, the population ran under the write lock.
+  virtual bool mlock_populates_under_read() const { return !mlock_writes_shared(); }
+  bool mlock_write_fault(const Vma& vma) const {
+    if (mlock_writes_shared()) return vma.flags & kVmWrite;
+    return (vma.flags & (kVmWrite | kVmShared)) == kVmWrite;
+  }
+
   // Whether the global big-reader lock exists (printed in traces only where it does).
   virtual bool has_brlock() const { return false; }
   // Whether the design keeps PageAnonExclusive (5.19 and later); the anon-exclusive

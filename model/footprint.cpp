@@ -203,6 +203,9 @@ Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
     case OpKind::SwapOut:
     case OpKind::Wait:
     case OpKind::ProcMemWrite:
+    case OpKind::Mlock:
+    case OpKind::Munlock:
+    case OpKind::Msync:
       a.w |= res::kAll;
       return a;
   }
@@ -320,6 +323,7 @@ ResMask changed_resources(const Scenario& sc, const State& a, const State& b, co
   for (unsigned t = 0; t < kMaxThreads; ++t)
     if (std::memcmp(&a.threads[t], &b.threads[t], sizeof(Thread)) != 0) m |= res::thr(t);
   if (a.brlock != b.brlock) m |= res::kBrlock;
+  if (a.free_blocks != b.free_blocks) m |= res::kAll;  // (only scenarios with files, whose steps are all kAll)
   return m;
 }
 

@@ -58,7 +58,7 @@ u8 alloc_zeroed(Step& st) {
 
 void get_page(State& s, u8 f) {
   INVARIANT(f < kMaxFrames && s.frames[f].refcount > 0, "get_page on a free frame");
-  INVARIANT(s.frames[f].refcount < 0xFFFF, "refcount overflow");
+  INVARIANT(s.frames[f].refcount < 0xFF, "refcount overflow");
   s.frames[f].refcount++;
 }
 

@@ -3,6 +3,7 @@
 #include "model/invariant.hpp"
 #include "model/kernel.hpp"
 #include "model/locks.hpp"
+#include "model/mlock.hpp"
 #include "model/paths.hpp"
 
 namespace cow {
@@ -34,7 +35,10 @@ std::string_view unlock_label(OpKind k) {
 
 // unmap_region / exit_mmap -> unmap_vmas -> zap_pte_range (mm/memory.c), PT lock held:
 // every PTE of the VMA goes; then the VMA itself.
+// A VM_LOCKED VMA's pages are munlocked first (do_munmap / exit_mmap, v2.6.37:
+// if (vma->vm_flags & VM_LOCKED) munlock_vma_pages_all(vma)).
 void unmap_vma(Step& st, unsigned mm, Vma& vma) {
+  munlock_vma_pages(st, mm, vma);
   for (unsigned v = vma.start; v < vma.start + vma.pages; ++v) zap_pte(st, mm, v);
   vma = Vma{};
 }
@@ -93,6 +97,14 @@ void swap_out(Step& st, const Design& d, unsigned mm, unsigned page) {
   const Pte& p = st.s.pte(mm, page);
   if (!p.present()) {
     st.label = "madvise_pageout(not present)";
+    return;
+  }
+  if (const Vma* vma = find_vma(st.s, mm, page); vma && (vma->flags & kVmLocked)) {
+    st.label = "madvise_pageout(VM_LOCKED: skipped)";  // can_madv_lru_vma: !(vm_flags & (VM_LOCKED|...))
+    return;
+  }
+  if (!(st.s.frames[p.frame].flags & kFrameAnon)) {  // a page-cache page is written back, not swapped
+    st.label = "madvise_pageout(file page: not modelled)";
     return;
   }
   const u8 f = p.frame;

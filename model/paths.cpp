@@ -6,7 +6,9 @@
 #include "model/invariant.hpp"
 #include "model/kernel.hpp"
 #include "model/locks.hpp"
+#include "model/mlock.hpp"
 #include "model/mm_ops.hpp"
+#include "model/pagecache.hpp"
 #include "model/proc_mem.hpp"
 
 namespace cow {
@@ -31,9 +33,11 @@ void write_fault_locked(Step& st, const Design& d, unsigned mm, unsigned v);
 // handle_mm_fault for a write, as above; maybe_mkwrite: a PTE becomes writable only in a
 // VMA with VM_WRITE (a FOLL_FORCE write through /proc/self/mem leaves it read-only, dirty).
 void handle_write_fault_locked(Step& st, const Design& d, unsigned mm, unsigned v) {
+  const u8 old = st.s.pte(mm, v).present() ? st.s.pte(mm, v).frame : kNone;
   write_fault_locked(st, d, mm, v);
   const Vma* vma = find_vma(st.s, mm, v);
   if (vma && !(vma->flags & kVmWrite)) pte_wrprotect(st.s.pte(mm, v));
+  mlock_fault_fixup(st, mm, v, old);
 }
 
 void write_fault_locked(Step& st, const Design& d, unsigned mm, unsigned v) {
@@ -48,11 +52,15 @@ void write_fault_locked(Step& st, const Design& d, unsigned mm, unsigned v) {
     }
     return;
   }
+  if (vma && is_shared_file(*vma) && !p.writable()) {  // __do_fault / do_wp_page on a shared file page
+    do_shared_write_fault(st, mm, v, *vma);
+    return;
+  }
   if (p.none() && vma && (vma->flags & kVmFile)) {
     // do_cow_fault (mm/memory.c): a private copy of the file's page-cache page,
     // entry = maybe_mkwrite(pte_mkdirty(entry), vma); returns VM_FAULT_WRITE.
     st.label = "do_cow_fault";
-    u8 g = alloc_copy(st, vma->file_frame);
+    u8 g = alloc_copy(st, file_page(*vma, v));
     if (g != kNone) {
       set_pte(st.s, mm, v, g, true);
       st.s.pte(mm, v).flags |= kPteDirty;
@@ -98,11 +106,7 @@ void handle_read_fault_locked(Step& st, const Design& d, unsigned mm, unsigned v
     return;
   }
   if (const Vma* vma = find_vma(st.s, mm, v); p.none() && vma && (vma->flags & kVmFile)) {
-    // do_read_fault (mm/memory.c): map the page-cache page read-only.
-    st.label = "do_read_fault";
-    get_page(st.s, vma->file_frame);
-    page_dup_rmap(st.s, vma->file_frame);
-    set_pte(st.s, mm, v, vma->file_frame, false);
+    do_read_fault(st, mm, v, *vma);  // the page-cache page, read-only
     return;
   }
   if (p.none()) {
@@ -140,6 +144,11 @@ bool step_fault(Step& st, const Design& d, bool write) {
       if (write) handle_write_fault_locked(st, d, mm, op.page);
       else handle_read_fault_locked(st, d, mm, op.page);
       locks::spin_unlock(st.s.ptl(mm), st.tid);
+      if (st.sigbus) {  // do_page_fault: VM_FAULT_SIGBUS -> do_sigbus (after up_read)
+        locks::up_read(st.s.mms[mm].mmap_lock);
+        sigsegv(st);
+        return true;
+      }
       st.go(kPcW4);
       return true;
     case kPcW4:  // do_page_fault: up_read(&mm->mmap_sem); the access is retried
@@ -188,7 +197,7 @@ bool step_read(Step& st, const Design& d) {
   if (p.present()) {
     t.seen = st.s.frames[p.frame].data[op.half];
   } else if (const Vma* vma = find_vma(st.s, mm, op.page)) {  // (the zero page, or the file's page)
-    t.seen = (vma->flags & kVmFile) ? st.s.frames[vma->file_frame].data[op.half] : 0;
+    t.seen = (vma->flags & kVmFile) ? st.s.frames[file_page(*vma, op.page)].data[op.half] : 0;
   } else {
     st.label = "load:bad_area(SIGSEGV)";
     sigsegv(st);
@@ -266,6 +275,12 @@ bool step_gup_slow(Step& st, const Design& d) {
         else handle_read_fault_locked(st, d, mm, op.page);
       }
       if (st.out_of_frames) return true;
+      if (st.sigbus) {  // VM_FAULT_SIGBUS: __get_user_pages returns -EFAULT, no reference taken
+        locks::spin_unlock(st.s.ptl(mm), st.tid);
+        release();
+        sigsegv(st);
+        return true;
+      }
       bool unshare = false;
       if (const Pte& q = st.s.pte(mm, op.page); !q.writable() && d.gup_must_unshare(st.s, op, q.frame)) {
         st.count(Cost::Fault);
@@ -392,6 +407,7 @@ bool step_fork(Step& st, const Design& d) {
       unsigned n = 0;
       for (const Vma& vma : st.s.mms[mm].vma)
         if (vma.pages && !(vma.flags & kVmDontCopy)) c.vma[n++] = vma;  // VM_DONTCOPY: skipped
+      for (Vma& vma : c.vma) vma.flags &= static_cast<u8>(~kVmLocked);  // dup_mmap: tmp->vm_flags &= ~VM_LOCKED
       st.s.tables[c.table].users = 1;
       d.fork_copy_begin(st, mm);
       unsigned v = next_fork_vpage(st.s, mm, 0);
@@ -460,6 +476,11 @@ bool step_madvise_dontneed(Step& st, const Design& d) {
     case kPcM1:
       st.label = "madvise_dontneed:zap_page_range";
       if (st.s.ptl(mm).holder != kNone) return false;
+      if (const Vma* vma = find_vma(st.s, mm, op.page); vma && (vma->flags & kVmLocked)) {
+        st.label = "madvise_dontneed(VM_LOCKED: EINVAL)";  // if (vma->vm_flags & (VM_LOCKED|...)) return -EINVAL
+        st.go(kPcM2);
+        return true;
+      }
       if (!st.s.pte(mm, op.page).none()) d.unshare_table(st, mm);
       zap_pte(st, mm, op.page);
       st.go(kPcM2);
@@ -566,6 +587,12 @@ bool take_step(Step& st, const Design& d) {
     case OpKind::ClearRefs:
     case OpKind::SwapOut:
       return step_mm_op(st, d);
+    case OpKind::Mlock:
+      return step_mlock(st, d);
+    case OpKind::Munlock:
+      return step_munlock(st);
+    case OpKind::Msync:
+      return step_msync(st);
   }
   UNREACHABLE("bad op kind");
 }

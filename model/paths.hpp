@@ -25,6 +25,11 @@ enum Pc : u8 {
   kPcF1, kPcF2, kPcF2b, kPcF3, kPcF4,  // f2b: a design whose copy_one_pte takes two steps
   // madvise
   kPcM1, kPcM2,
+  // msync: write_cache_pages (k1, a page), end_page_writeback (k2), up_read (k3)
+  kPcK1, kPcK2, kPcK3,
+  // mlock / munlock: down_read for the population (l0, 2.6.38), populate or munlock one
+  // page (l1), up_write / up_read (l2)
+  kPcL0, kPcL1, kPcL2,
 };
 
 // A thread has finished when it has run all its ops (a killed thread jumps there).

@@ -79,6 +79,11 @@ bool step_proc_mem_write(Step& st, const Design& d) {
       st.count(Cost::Fault);
       fault_locked(st, d, mm, op.page, write);
       if (st.out_of_frames) return true;
+      if (st.sigbus) {  // VM_FAULT_SIGBUS: get_user_pages fails, mem_rw returns -EFAULT
+        st.label = "faultin_page:handle_mm_fault:VM_FAULT_SIGBUS(EFAULT)";
+        st.go(kPcD1);
+        return true;
+      }
       const Pte& after = st.s.pte(mm, op.page);
       // VM_FAULT_WRITE: do_wp_page / do_cow_fault broke COW (a new page) or reused the page.
       const bool vm_fault_write = write && after.present() && (after.frame != before.frame || after.writable());

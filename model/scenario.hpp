@@ -30,6 +30,9 @@ enum class OpKind : u8 {
   SwapOut,      // madvise(MADV_PAGEOUT): reclaim the page into the swap cache, unmap it to swap entries
   Wait,         // wait4(2) for a child process to exit
   ProcMemWrite, // write(2) to /proc/self/mem: get_user_pages(FOLL_WRITE|FOLL_FORCE), the kernel writes the page
+  Mlock,        // mlock(2) of the VMA holding the page: VM_LOCKED, then every page faulted in and mlocked
+  Munlock,      // munlock(2) of that VMA: VM_LOCKED cleared, its pages munlocked
+  Msync,        // msync(MS_SYNC) of a file VMA: write back its dirty pages (clear_page_dirty_for_io, ->writepage)
 };
 const char* op_name(OpKind k);
 
@@ -106,6 +109,9 @@ struct Scenario {
   bool has_swap = false;
   // Some VMA maps a file (page-cache frames held by VMAs: footprints are not tracked).
   bool has_file = false;
+  // The file system implements ->page_mkwrite (ext4, xfs, btrfs: blocks are allocated or
+  // reserved at the first write fault); false: ext2/ext3, which allocate at write-back.
+  bool fs_page_mkwrite = true;
 
   const WriteDef* write(u8 id) const { return id == 0 ? nullptr : &writes.at(id - 1u); }
   std::string value_name(u8 id) const { return id == 0 ? "0" : writes.at(id - 1u).name; }

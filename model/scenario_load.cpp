@@ -35,6 +35,9 @@ const char* op_name(OpKind k) {
     case OpKind::SwapOut: return "swap_out";
     case OpKind::Wait: return "wait";
     case OpKind::ProcMemWrite: return "proc_mem_write";
+    case OpKind::Mlock: return "mlock";
+    case OpKind::Munlock: return "munlock";
+    case OpKind::Msync: return "msync";
   }
   UNREACHABLE("bad op kind");
 }
@@ -47,9 +50,10 @@ constexpr OpKind kAllOps[] = {OpKind::Write,        OpKind::Read,     OpKind::Od
                               OpKind::PinLongterm,  OpKind::Unpin,    OpKind::Dma,          OpKind::Madvise,
                               OpKind::OdirectWrite, OpKind::Vmsplice, OpKind::PinUserPages, OpKind::PinRead,
                               OpKind::Munmap,       OpKind::Exit,     OpKind::Mprotect,     OpKind::ClearRefs,
-                              OpKind::SwapOut,      OpKind::Wait,     OpKind::ProcMemWrite};
+                              OpKind::SwapOut,      OpKind::Wait,     OpKind::ProcMemWrite, OpKind::Mlock,
+                              OpKind::Munlock,      OpKind::Msync};
 // In DESIGN.md's vocabulary but not modelled yet: named so the error can say so.
-constexpr const char* kLaterOps[] = {"mlock", "munlock", "ksm_scan"};
+constexpr const char* kLaterOps[] = {"ksm_scan"};
 
 class Loader {
  public:
@@ -67,12 +71,13 @@ class Loader {
                        "malformed TOML: " + std::string(e.description()));
     }
     sc_.file = file_;
-    check_keys(root, {"name", "summary", "source", "properties", "params", "matrix", "process", "thread"});
+    check_keys(root, {"name", "summary", "source", "properties", "params", "matrix", "filesystem", "process", "thread"});
     sc_.name = req_string(root, "name");
     sc_.summary = opt_string(root, "summary");
     load_params(root);
     load_matrix(root);
     load_properties(root);
+    load_filesystem(root);
     load_processes(root);
     load_threads(root);
     resolve_pins();
@@ -98,6 +103,8 @@ class Loader {
     unsigned mm;
     Vma vma;
     bool populated;
+    bool holes;  // a file VMA over a sparse file: no block is allocated behind its pages
+    ExprPos where;
   };
   std::vector<VmaDecl> vmas_;
 
@@ -292,8 +299,26 @@ class Loader {
     }
   }
 
+  // [filesystem]: what the file system behind the scenario's files does (issue 6, the
+  // 2010 mlock thread): whether it has ->page_mkwrite, and how many free blocks it has.
+  void load_filesystem(const toml::table& root) {
+    const toml::node* n = root.get("filesystem");
+    if (!n) return;
+    if (!n->is_table()) fail(*n, "'filesystem' must be a table {page_mkwrite, free_blocks}");
+    const toml::table& t = *n->as_table();
+    check_keys(t, {"page_mkwrite", "free_blocks"});
+    sc_.fs_page_mkwrite = opt_flag(t, "page_mkwrite", params_, true);
+    if (t.get("free_blocks")) {
+      long b = req_int(t, "free_blocks", params_);
+      if (b < 0 || b > static_cast<long>(kMaxFrames))
+        fail(*t.get("free_blocks"), "'free_blocks' must be between 0 (the disk is full) and " +
+                                        std::to_string(kMaxFrames) + " (one per frame of the model)" + params_note());
+      sc_.initial.free_blocks = static_cast<u8>(b);
+    }
+  }
+
   void load_vma(unsigned mm, const toml::table& t) {
-    check_keys(t, {"start", "pages", "prot", "kind", "populated"});
+    check_keys(t, {"start", "pages", "prot", "kind", "populated", "blocks"});
     long start = req_int(t, "start", params_);
     long pages = req_int(t, "pages", params_);
     const toml::node& where = t.get("pages") ? *t.get("pages") : static_cast<const toml::node&>(t);
@@ -311,16 +336,22 @@ class Loader {
     if (kind.empty() || kind == "anon-private") flags |= kVmAnon;
     else if (kind == "anon-shared") flags |= kVmAnon | kVmShared;
     else if (kind == "file-private") flags |= kVmFile;
-    else fail(*t.get("kind"), "'kind' must be \"anon-private\", \"anon-shared\" or \"file-private\" (a private "
-                              "mapping of a file the process may only read; shared file mappings are not modelled yet)");
-    if ((flags & kVmFile) && pages != 1)
-      fail(where, "a file-private VMA maps one page of its file in this model (pages = 1)");
+    else if (kind == "file-shared") flags |= kVmFile | kVmShared;
+    else fail(*t.get("kind"), "'kind' must be \"anon-private\", \"anon-shared\", \"file-private\" (a private "
+                              "mapping of a file the process may only read) or \"file-shared\" (a shared mapping "
+                              "of a file the process opened for reading and writing)");
+    bool holes = false;
+    if (const toml::node* b = t.get("blocks")) {
+      if (!(flags & kVmFile)) fail(*b, "'blocks' is for file VMAs (kind = \"file-private\" or \"file-shared\")");
+      holes = choice(t, *b, "blocks", {"allocated", "holes"},
+                     "'blocks' must be \"allocated\" or \"holes\" (a sparse file: no block behind its pages)") == 1;
+    }
     if (flags & kVmFile) sc_.has_file = true;
     for (const VmaDecl& d : vmas_)
       if (d.mm == mm && start < d.vma.start + d.vma.pages && d.vma.start < start + pages)
         fail(where, "this VMA overlaps another VMA of the same process");
     vmas_.push_back({mm, Vma{static_cast<u8>(start), static_cast<u8>(pages), flags},
-                     opt_bool(t, "populated", true)});
+                     opt_bool(t, "populated", true), holes, pos(t)});
   }
 
   std::string params_note() const {
@@ -469,7 +500,8 @@ class Loader {
       fail(on, "too many ops in thread '" + td.name + "': the model's bound kMaxOps is " + std::to_string(kMaxOps));
     const toml::node* kn = ot.get("op");
     if (!kn) fail(on, "an op needs 'op' (one of write, read, odirect_read, fork, pin_longterm, unpin, dma, madvise, odirect_write, "
-                  "vmsplice, pin_user_pages, pin_read, munmap, exit, mprotect, clear_refs, swap_out, wait, proc_mem_write)");
+                  "vmsplice, pin_user_pages, pin_read, munmap, exit, mprotect, clear_refs, swap_out, wait, proc_mem_write, "
+                  "mlock, munlock, msync)");
     Op op;
     op.kind = op_kind(*kn);
     op.line = static_cast<int>(on.source().begin.line);
@@ -592,6 +624,9 @@ class Loader {
       }
       case OpKind::Munmap:
       case OpKind::SwapOut:
+      case OpKind::Mlock:
+      case OpKind::Munlock:
+      case OpKind::Msync:
         check_keys(ot, {"op", "page", "for", "when"});
         if (op.kind == OpKind::SwapOut) sc_.has_swap = true;
         need_process();
@@ -730,26 +765,30 @@ class Loader {
     for (const VmaDecl& d : vmas_) {
       Vma& vma = s.mms[d.mm].vma[nvma[d.mm]++];
       vma = d.vma;
-      if (vma.flags & kVmFile) {  // the file's page is in the page cache (its contents: initial)
-        if (next_frame >= kMaxFrames)
-          throw InputError(file_, 0, 0, "the file pages need more than the model's bound kMaxFrames = " +
-                                            std::to_string(kMaxFrames) + " frames" + params_note());
-        Frame& f = s.frames[next_frame];
-        f.refcount = 1;
-        f.flags = kFramePageCache;
-        vma.file_frame = static_cast<u8>(next_frame++);
-        if (d.populated) {  // mapped read-only, as a read fault leaves it
-          f.refcount++;
-          f.mapcount = 1;
-          s.tables[d.mm].pte[vma.start] = Pte{vma.file_frame, kPtePresent};
+      if (vma.flags & kVmFile) {  // the file's pages are in the page cache (their contents: initial)
+        if (next_frame + vma.pages > kMaxFrames)
+          fail_at(d.where, "the file pages need more than the model's bound kMaxFrames = " +
+                               std::to_string(kMaxFrames) + " frames" + params_note());
+        vma.file_frame = static_cast<u8>(next_frame);
+        for (unsigned i = 0; i < vma.pages; ++i) {
+          Frame& f = s.frames[next_frame++];
+          f.refcount = 1;
+          f.flags = kFramePageCache;
+          if (!d.holes) f.pg |= kPgBlock;
+          if ((vma.flags & kVmShared) && (vma.flags & kVmWrite)) f.pg |= kPgFileRw;
+          if (d.populated) {  // mapped read-only, as a read fault leaves it (a shared one too: write-notify)
+            f.refcount++;
+            f.mapcount = 1;
+            s.tables[d.mm].pte[vma.start + i] = Pte{static_cast<u8>(vma.file_frame + i), kPtePresent};
+          }
         }
         continue;
       }
       if (!d.populated) continue;
       for (unsigned v = d.vma.start; v < d.vma.start + d.vma.pages; ++v) {
         if (next_frame >= kMaxFrames)
-          throw InputError(file_, 0, 0, "the populated pages need more than the model's bound kMaxFrames = " +
-                                            std::to_string(kMaxFrames) + " frames" + params_note());
+          fail_at(d.where, "the populated pages need more than the model's bound kMaxFrames = " +
+                               std::to_string(kMaxFrames) + " frames" + params_note());
         Frame& f = s.frames[next_frame];
         f.refcount = 1;
         f.mapcount = 1;

@@ -21,9 +21,10 @@ inline constexpr u8 kNone = 0xFF;  // "no frame / no holder / no page table"
 // struct page (one base page). data[h] is the id of the last write to half h (0: the
 // initial contents); Scenario::write_names says who wrote it.
 struct Frame {
-  u16 refcount = 0;  // page_count(): mappings + GUP references (+ swapcache later)
+  u8 refcount = 0;   // page_count(): mappings + GUP references (+ swapcache, page cache)
   u8 mapcount = 0;   // page_mapcount(): number of PTEs mapping the frame
   u8 flags = 0;      // FrameFlag bits
+  u8 pg = 0;         // PageFlag bits: page-cache, LRU and filesystem state
   std::array<u8, kHalves> data{};
   u8 pincount = 0;   // FOLL_PIN pins (page_maybe_dma_pinned); 0 in the 2008 designs
   u8 swapcount = 0;  // page_swapcount(): swap PTEs that name this page's swap slot
@@ -35,6 +36,26 @@ enum FrameFlag : u8 {
   kFrameGup = 1 << 2,            // PG_gup (design pg_gup, 2009): GUP has taken a reference once
   kFrameSwapCache = 1 << 3,      // PageSwapCache: the swap cache holds one reference
   kFramePageCache = 1 << 4,      // a page-cache page of a file: the page cache holds one reference
+};
+// The page-cache, LRU and filesystem state of a page (issue 6: mlock's dirtying, 2010).
+enum PageFlag : u8 {
+  kPgDirty = 1 << 0,      // PG_dirty: the page cache must write it back (set_page_dirty)
+  kPgWriteback = 1 << 1,  // PG_writeback: its write-back I/O is in flight
+  kPgMlocked = 1 << 2,    // PG_mlocked: on the unevictable list because a VM_LOCKED VMA maps it (2.6.28)
+  kPgBlock = 1 << 3,      // the file block behind the page is allocated (else a hole of a sparse file)
+  // ->page_mkwrite has set the page up for writing since it was last cleaned (block
+  // allocated or reserved, buffers mapped: what Dave Chinner says every first write fault
+  // of an mmap()ed page must do); clear_page_dirty_for_io clears it with the PTEs' write bits.
+  kPgMkwrite = 1 << 4,
+  // Ghost (records history, changes no behaviour): set_page_dirty ran in a fault that
+  // mlock's population took, an access that writes nothing (property mlock-dirties-nothing).
+  kPgDirtiedByMlock = 1 << 5,
+  // Ghost: write-back found the page in a hole with the disk full: ->writepage failed with
+  // ENOSPC and the data written through the mapping never reached the disk.
+  kPgWriteLost = 1 << 6,
+  // The page's file is open for writing (a shared writable mapping maps it); the other
+  // files of a scenario are read-only to every process (property file-integrity).
+  kPgFileRw = 1 << 7,
 };
 
 // A page-table entry: none, present (maps a frame), or a swap entry. The model's swap
@@ -94,7 +115,7 @@ struct Vma {
   u8 start = 0;
   u8 pages = 0;
   u8 flags = 0;
-  u8 file_frame = kNone;  // a file mapping: the page-cache frame of its (one) page
+  u8 file_frame = kNone;  // a file mapping: the page-cache frame of its first page (the others follow)
   bool contains(unsigned v) const { return pages != 0 && v >= start && v < start + pages; }
   bool operator==(const Vma&) const = default;
 };
@@ -105,7 +126,8 @@ enum VmaFlag : u8 {
   kVmAnon = 1 << 3,
   kVmDontCopy = 1 << 4,  // MADV_DONTFORK
   kVmMayWrite = 1 << 5,  // VM_MAYWRITE: mprotect may add VM_WRITE (kept when PROT_READ drops it)
-  kVmFile = 1 << 6,      // a private mapping of a file the process may only read (vm_file)
+  kVmFile = 1 << 6,      // a mapping of a file (vm_file): private (read-only file) or shared (kVmShared)
+  kVmLocked = 1 << 7,    // VM_LOCKED: mlock(2)ed; not inherited by fork's child
 };
 
 struct Mm {
@@ -147,6 +169,7 @@ struct State {
   std::array<Thread, kMaxThreads> threads{};
   std::array<Pin, kMaxPins> pins{};
   RwLock brlock;  // Arcangeli's global big-reader lock (design brlock only)
+  u8 free_blocks = 0;  // the file system's free blocks (0: a write into a hole gets ENOSPC)
   bool operator==(const State&) const = default;
 
   Pte& pte(unsigned mm, unsigned v) { return tables[mms[mm].table].pte[v]; }

@@ -14,6 +14,7 @@ struct Step {
   u8 tid;
   std::string_view label{};  // "function:what", e.g. "copy_one_pte"
   bool out_of_frames = false;  // the step needed a frame beyond kMaxFrames
+  bool sigbus = false;         // the fault failed with VM_FAULT_SIGBUS (->page_mkwrite: ENOSPC)
   CostVec cost{};              // what the step cost (model/cost.hpp)
 
   void count(Cost c) { cost[static_cast<unsigned>(c)]++; }

@@ -34,15 +34,18 @@ bool canonicalize_frames(const Scenario& sc, State& s) {
     if (s.frames[f].refcount == 0) dangling = true;
     if (rename[f] == kNone) rename[f] = next++;
   };
+  // A file's page-cache pages first, in page order: a file VMA names its first frame
+  // and the others follow it, which the renaming keeps.
+  for (const Mm& m : s.mms)
+    for (const Vma& v : m.vma)
+      if (v.pages && (v.flags & kVmFile))
+        for (unsigned i = 0; i < v.pages; ++i) meet(static_cast<u8>(v.file_frame + i));
   for (const PageTable& pt : s.tables)
     for (const Pte& p : pt.pte)
       if (p.present() || p.swapped()) meet(p.frame);
   for (const Pin& p : s.pins)
     if (p.state == kPinActive) meet(p.frame);
   for (const Thread& th : s.threads) meet(th.frame);
-  for (const Mm& m : s.mms)
-    for (const Vma& v : m.vma)
-      if (v.pages && (v.flags & kVmFile)) meet(v.file_frame);
   if (dangling) return false;
 
   // Frames in use that nothing named holds (a leaked reference): by contents.
@@ -52,8 +55,8 @@ bool canonicalize_frames(const Scenario& sc, State& s) {
     if (rename[f] == kNone && s.frames[f].refcount != 0) rest[nrest++] = static_cast<u8>(f);
   std::sort(rest, rest + nrest, [&](u8 a, u8 b) {
     const Frame &x = s.frames[a], &y = s.frames[b];
-    return std::tie(x.refcount, x.mapcount, x.flags, x.data, x.pincount) <
-           std::tie(y.refcount, y.mapcount, y.flags, y.data, y.pincount);
+    return std::tie(x.refcount, x.mapcount, x.flags, x.pg, x.data, x.pincount) <
+           std::tie(y.refcount, y.mapcount, y.flags, y.pg, y.data, y.pincount);
   });
   for (unsigned i = 0; i < nrest; ++i) rename[rest[i]] = next++;
   for (unsigned f = 0; f < kMaxFrames; ++f)

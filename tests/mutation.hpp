@@ -18,7 +18,7 @@ inline State mutate_fields(const Scenario& sc, State s, std::mt19937& rng, int c
         Frame& f = s.frames[pick(kMaxFrames)];
         switch (pick(4)) {
           case 0:
-            f.refcount = static_cast<u16>(pick(4));
+            f.refcount = static_cast<u8>(pick(4));
             break;
           case 1:
             f.mapcount = static_cast<u8>(pick(3));

@@ -14,7 +14,7 @@ TEST_CASE("the visited set keeps distinct states apart under a colliding hash", 
   StateStore store([](const void*, std::size_t) -> std::uint64_t { return 3; });
   for (unsigned i = 0; i < 300; ++i) {
     State s{};
-    s.frames[i % kMaxFrames].refcount = static_cast<u16>(i);
+    s.frames[i % kMaxFrames].refcount = static_cast<u8>(i);
     auto [id, fresh] = store.insert(s, kNoState);
     CHECK(fresh);
     CHECK(id == i);

@@ -8,6 +8,8 @@ namespace designs {
 const Design* make_forcecow();
 const Design* make_brlock();
 const Design* make_pg_gup();
+const Design* make_mlock_v2_6_37();
+const Design* make_mlock_v2_6_38();
 const Design* make_v4_8();
 const Design* make_v4_9();
 const Design* make_v5_8();
@@ -28,6 +30,8 @@ const std::vector<const Design*>& all_designs() {
       designs::make_forcecow(),
       designs::make_brlock(),
       designs::make_pg_gup(),
+      designs::make_mlock_v2_6_37(),
+      designs::make_mlock_v2_6_38(),
       designs::make_v4_8(),
       designs::make_v4_9(),
       designs::make_v5_8(),

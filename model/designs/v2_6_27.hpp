@@ -23,6 +23,9 @@ class V2_6_27 : public Design {
   bool gup_fast_read_pte(Step& st, unsigned mm, unsigned v, bool write) const override;
   bool gup_fast_get_page(Step& st) const override;
   void do_wp_page(Step& st, unsigned mm, unsigned v) const override;
+  // make_pages_present (mm/memory.c, v2.6.27): write = (vma->vm_flags & VM_WRITE) != 0;
+  // mlock faults every page of a writable VMA for write, shared ones too (until 2.6.38).
+  bool mlock_writes_shared() const override { return true; }
 
  protected:
   // The parent's half of copy_one_pte for a COW mapping: write-protect both PTEs and

@@ -25,6 +25,7 @@ class V4_8 : public V2_6_27 {
     return "v4.8: mm/gup.c faultin_page, follow_page_pte; mm/memory.c do_wp_page (reuse_swap_page)";
   }
   SoftDirty soft_dirty() const override { return SoftDirty::Wrprotect; }
+  bool mlock_writes_shared() const override { return false; }  // 5ecfda041e4b (2.6.38)
 };
 
 }  // namespace cow::designs
