@@ -107,6 +107,18 @@ class Design {
     return (vma.flags & (kVmWrite | kVmShared)) == kVmWrite;
   }
 
+  // How KSM's write_protect_page keeps GUP from taking a reference between its
+  // page_count check and the write-protect (../shared/domain-kernel-designs.md D6, S7):
+  enum class KsmProtect {
+    PtLock,      // the check under the PT lock only: enough against slow GUP, not GUP-fast
+                 // (Arcangeli's recipe in the 2008 thread, "If it wasn't for gup_fast...")
+    ClearFlush,  // ptep_clear_flush before the check: the TLB-flush IPI waits for every
+                 // IRQs-off GUP-fast walker of the mm (mm/ksm.c, 2.6.32 on)
+    Brlock,      // the check under br_write_lock, which GUP-fast takes for read (Arcangeli's
+                 // brlock proposal: "ksm: br_write_lock(); if (page_count != page_mapcount) ...")
+  };
+  virtual KsmProtect ksm_protect() const { return KsmProtect::ClearFlush; }
+
   // Whether the global big-reader lock exists (printed in traces only where it does).
   virtual bool has_brlock() const { return false; }
   // Whether the design keeps PageAnonExclusive (5.19 and later); the anon-exclusive

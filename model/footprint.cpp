@@ -206,6 +206,7 @@ Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
     case OpKind::Mlock:
     case OpKind::Munlock:
     case OpKind::Msync:
+    case OpKind::KsmScan:
       a.w |= res::kAll;
       return a;
   }

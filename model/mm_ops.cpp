@@ -107,6 +107,10 @@ void swap_out(Step& st, const Design& d, unsigned mm, unsigned page) {
     st.label = "madvise_pageout(file page: not modelled)";
     return;
   }
+  if (st.s.frames[p.frame].flags & kFrameKsm) {  // (KSM pages are swappable since 2.6.33; not in this model)
+    st.label = "madvise_pageout(KSM page: not modelled)";
+    return;
+  }
   const u8 f = p.frame;
   Frame& fr = st.s.frames[f];
   if (!(fr.flags & kFrameSwapCache)) {

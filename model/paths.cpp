@@ -4,6 +4,7 @@
 #include "model/paths.hpp"
 
 #include "model/invariant.hpp"
+#include "model/ksm.hpp"
 #include "model/kernel.hpp"
 #include "model/locks.hpp"
 #include "model/mlock.hpp"
@@ -86,6 +87,14 @@ void write_fault_locked(Step& st, const Design& d, unsigned mm, unsigned v) {
       set_pte(st.s, mm, v, g, true);
       d.new_anon_page(st, g);
     }
+    return;
+  }
+  if (!p.writable() && (st.s.frames[p.frame].flags & kFrameKsm)) {
+    // do_wp_page (2.6.32): if (PageAnon(old_page) && !PageKsm(old_page)) { ...reuse... };
+    // a KSM page is always copied.
+    st.label = "do_wp_page:PageKsm:wp_page_copy";
+    u8 g = wp_page_copy(st, mm, v, true);
+    if (g != kNone) d.new_anon_page(st, g);
     return;
   }
   if (!p.writable()) {
@@ -593,6 +602,8 @@ bool take_step(Step& st, const Design& d) {
       return step_munlock(st);
     case OpKind::Msync:
       return step_msync(st);
+    case OpKind::KsmScan:
+      return step_ksm_scan(st, d);
   }
   UNREACHABLE("bad op kind");
 }

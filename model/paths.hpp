@@ -30,6 +30,9 @@ enum Pc : u8 {
   // mlock / munlock: down_read for the population (l0, 2.6.38), populate or munlock one
   // page (l1), up_write / up_read (l2)
   kPcL0, kPcL1, kPcL2,
+  // ksm_scan: write_protect_page of the KSM page (q1) and of the page merged (q2),
+  // replace_page (q3), the references dropped (q4)
+  kPcQ1, kPcQ2, kPcQ3, kPcQ4,
 };
 
 // A thread has finished when it has run all its ops (a killed thread jumps there).

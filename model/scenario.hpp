@@ -33,6 +33,7 @@ enum class OpKind : u8 {
   Mlock,        // mlock(2) of the VMA holding the page: VM_LOCKED, then every page faulted in and mlocked
   Munlock,      // munlock(2) of that VMA: VM_LOCKED cleared, its pages munlocked
   Msync,        // msync(MS_SYNC) of a file VMA: write back its dirty pages (clear_page_dirty_for_io, ->writepage)
+  KsmScan,      // ksmd finds two identical anonymous pages and merges one into the other (a KSM page)
 };
 const char* op_name(OpKind k);
 
@@ -45,6 +46,7 @@ struct Op {
   u8 write_id = 0;  // data value this op writes (write, odirect_read, dma)
   u8 pin = kNone;   // pin slot (odirect_read, pin_longterm, unpin, dma)
   u8 child = kNone; // mm the fork creates
+  u8 merge = 0;     // ksm_scan: the page merged into `page` (which becomes the KSM page)
   u8 expect = 0;    // read: the write id it should see (0: nothing to check)
   Advice advice{};  // madvise
   bool foll_pin = false;  // odirect_read: pin_user_pages (FOLL_PIN) rather than get_user_pages (FOLL_GET)

@@ -38,6 +38,7 @@ const char* op_name(OpKind k) {
     case OpKind::Mlock: return "mlock";
     case OpKind::Munlock: return "munlock";
     case OpKind::Msync: return "msync";
+    case OpKind::KsmScan: return "ksm_scan";
   }
   UNREACHABLE("bad op kind");
 }
@@ -51,9 +52,7 @@ constexpr OpKind kAllOps[] = {OpKind::Write,        OpKind::Read,     OpKind::Od
                               OpKind::OdirectWrite, OpKind::Vmsplice, OpKind::PinUserPages, OpKind::PinRead,
                               OpKind::Munmap,       OpKind::Exit,     OpKind::Mprotect,     OpKind::ClearRefs,
                               OpKind::SwapOut,      OpKind::Wait,     OpKind::ProcMemWrite, OpKind::Mlock,
-                              OpKind::Munlock,      OpKind::Msync};
-// In DESIGN.md's vocabulary but not modelled yet: named so the error can say so.
-constexpr const char* kLaterOps[] = {"ksm_scan"};
+                              OpKind::Munlock,      OpKind::Msync,    OpKind::KsmScan};
 
 class Loader {
  public:
@@ -487,8 +486,6 @@ class Loader {
     const std::string& s = n.as_string()->get();
     for (OpKind k : kAllOps)
       if (s == op_name(k)) return k;
-    for (const char* later : kLaterOps)
-      if (s == later) fail(n, "operation '" + s + "' is not modelled yet in this version of cowcheck");
     std::string list;
     for (OpKind k : kAllOps) list += (list.empty() ? "" : ", ") + std::string(op_name(k));
     fail(n, "unknown operation '" + s + "' (expected one of: " + list + ")");
@@ -501,7 +498,7 @@ class Loader {
     const toml::node* kn = ot.get("op");
     if (!kn) fail(on, "an op needs 'op' (one of write, read, odirect_read, fork, pin_longterm, unpin, dma, madvise, odirect_write, "
                   "vmsplice, pin_user_pages, pin_read, munmap, exit, mprotect, clear_refs, swap_out, wait, proc_mem_write, "
-                  "mlock, munlock, msync)");
+                  "mlock, munlock, msync, ksm_scan)");
     Op op;
     op.kind = op_kind(*kn);
     op.line = static_cast<int>(on.source().begin.line);
@@ -637,6 +634,17 @@ class Loader {
         check_keys(ot, {"op", "for", "when"});
         need_process();
         break;
+      case OpKind::KsmScan: {
+        check_keys(ot, {"op", "page", "merge", "for", "when"});
+        need_process();  // ksmd works in the process's mm (use_mm-free: it takes its mmap_sem)
+        op.page = page();
+        long m = req_int(ot, "merge", env);
+        if (m < 0 || m >= static_cast<long>(kMaxVpages) || m == op.page)
+          fail(*ot.get("merge"), "'merge' must be another virtual page of the process (0.." +
+                                     std::to_string(kMaxVpages - 1) + "), the one ksmd merges into 'page'");
+        op.merge = static_cast<u8>(m);
+        break;
+      }
       case OpKind::ProcMemWrite:
         check_keys(ot, {"op", "page", "half", "for", "when"});
         need_process();

@@ -36,6 +36,7 @@ enum FrameFlag : u8 {
   kFrameGup = 1 << 2,            // PG_gup (design pg_gup, 2009): GUP has taken a reference once
   kFrameSwapCache = 1 << 3,      // PageSwapCache: the swap cache holds one reference
   kFramePageCache = 1 << 4,      // a page-cache page of a file: the page cache holds one reference
+  kFrameKsm = 1 << 5,            // PageKsm: a KSM page (read-only, shared by merged mappings; never reused on write)
 };
 // The page-cache, LRU and filesystem state of a page (issue 6: mlock's dirtying, 2010).
 enum PageFlag : u8 {

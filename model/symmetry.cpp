@@ -16,7 +16,13 @@ bool frame_live(const Scenario& sc, const State& s, unsigned t) {
   const Op& op = sc.threads[t].ops[th.op];
   const bool gup_op = op.kind == OpKind::OdirectRead || op.kind == OpKind::OdirectWrite ||
                       op.kind == OpKind::Vmsplice || op.kind == OpKind::PinUserPages || op.kind == OpKind::ProcMemWrite;
+  if (op.kind == OpKind::KsmScan) return th.pc != kPcStart;  // ksmd's two page references
   return gup_op && (th.pc == kPcR2 || th.pc == kPcS3 || th.pc == kPcD0 || th.pc == kPcD1);
+}
+
+bool ksm_holds(const Scenario& sc, const State& s, unsigned t) {
+  return !thread_finished(sc, s, t) && sc.threads[t].ops[s.threads[t].op].kind == OpKind::KsmScan &&
+         s.threads[t].pc != kPcStart;
 }
 
 }  // namespace
@@ -46,6 +52,8 @@ bool canonicalize_frames(const Scenario& sc, State& s) {
   for (const Pin& p : s.pins)
     if (p.state == kPinActive) meet(p.frame);
   for (const Thread& th : s.threads) meet(th.frame);
+  for (unsigned t = 0; t < sc.threads.size(); ++t)
+    if (ksm_holds(sc, s, t)) meet(s.threads[t].idx);  // (ksm_scan keeps its second page in idx)
   if (dangling) return false;
 
   // Frames in use that nothing named holds (a leaked reference): by contents.
@@ -76,6 +84,8 @@ bool canonicalize_frames(const Scenario& sc, State& s) {
       if (p.present() || p.swapped()) map(p.frame);
   for (Pin& p : s.pins) map(p.frame);
   for (Thread& th : s.threads) map(th.frame);
+  for (unsigned t = 0; t < sc.threads.size(); ++t)
+    if (ksm_holds(sc, s, t)) map(s.threads[t].idx);
   for (Mm& m : s.mms)
     for (Vma& v : m.vma)
       if (v.pages && (v.flags & kVmFile)) map(v.file_frame);

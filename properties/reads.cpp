@@ -58,7 +58,7 @@ struct Walker {
     else if (n.starts_with("pte_")) out.fixed |= mm_of(arg_const(node, 0)) | col_of(arg_const(node, 1));
     else if (n == "refcount" || n == "mapcount" || n == "pincount" || n == "mapped_count" ||
              n == "pinned_count" || n == "frame_free" || n == "frame_anon" || n == "anon_exclusive" || n == "frame_pagecache" ||
-             n == "file_writable" || n.starts_with("page_") ||
+             n == "file_writable" || n == "frame_ksm" || n.starts_with("page_") ||
              n == "data_h0" || n == "data_h1")
       frame_arg(node);
     else if (n == "pin_active" || n == "pin_released" || n == "pin_frame" || n == "pin_dma_done")

@@ -168,6 +168,8 @@ std::vector<SigFunction> build() {
       {"frame_pagecache", {F}, B, "a page-cache page of a file (the page cache holds a reference)",
        [](E, St s, A a) -> long { return (frame(s, a[0]).flags & kFramePageCache) != 0; }},
       {"frame_anon", {F}, B, "PageAnon", [](E, St s, A a) -> long { return (frame(s, a[0]).flags & kFrameAnon) != 0; }},
+      {"frame_ksm", {F}, B, "PageKsm: a KSM page, shared read-only by merged mappings",
+       [](E, St s, A a) -> long { return (frame(s, a[0]).flags & kFrameKsm) != 0; }},
       {"file_writable", {F}, B, "a page of a file some process opened for writing (a shared writable mapping's)",
        [](E, St s, A a) -> long { return (frame(s, a[0]).pg & kPgFileRw) != 0; }},
       {"page_dirty", {F}, B, "PG_dirty: the page cache will write the page back",

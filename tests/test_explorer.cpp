@@ -14,18 +14,18 @@ TEST_CASE("the visited set keeps distinct states apart under a colliding hash", 
   StateStore store([](const void*, std::size_t) -> std::uint64_t { return 3; });
   for (unsigned i = 0; i < 300; ++i) {
     State s{};
-    s.frames[i % kMaxFrames].refcount = static_cast<u8>(i);
+    s.frames[i % kMaxFrames].data = {static_cast<u8>(i & 0xFF), static_cast<u8>(i >> 8)};
     auto [id, fresh] = store.insert(s, kNoState);
     CHECK(fresh);
     CHECK(id == i);
   }
   State again{};
-  again.frames[5].refcount = 5;
+  again.frames[5].data = {5, 0};
   auto [id, fresh] = store.insert(again, kNoState);
   CHECK_FALSE(fresh);
   CHECK(id == 5);
   CHECK(store.size() == 300);
-  for (unsigned i = 0; i < 300; ++i) CHECK(store.state(i).frames[i % kMaxFrames].refcount == i);
+  for (unsigned i = 0; i < 300; ++i) CHECK(store.state(i).frames[i % kMaxFrames].data[0] + 256u * store.state(i).frames[i % kMaxFrames].data[1] == i);
 }
 
 TEST_CASE("no-deadlock: a device left waiting for a dropped pin is reported", "[explorer][deadlock]") {

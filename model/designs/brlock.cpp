@@ -28,6 +28,9 @@ class BrLock : public ForceCow {
     return "Arcangeli RFC <20080925183846.GA6877@duo.random> (not merged)";
   }
   bool has_brlock() const override { return true; }
+  // "ksm: br_write_lock(); if (page_count != page_mapcount) goto fail; make pte readonly;
+  // br_write_unlock()" (the same mail).
+  KsmProtect ksm_protect() const override { return KsmProtect::Brlock; }
 
   // copy_pte_range + br_write_lock(): both locks or neither.
   bool fork_pte_lock(Step& st, unsigned src_mm) const override {

@@ -40,6 +40,7 @@ class MlockV2_6_37 : public V2_6_27 {
            "do_wp_page, __do_fault";
   }
   bool mlock_writes_shared() const override { return true; }
+  KsmProtect ksm_protect() const override { return KsmProtect::ClearFlush; }  // mm/ksm.c (2.6.32)
 };
 
 class MlockV2_6_38 : public MlockV2_6_37 {

@@ -26,6 +26,10 @@ class V2_6_27 : public Design {
   // make_pages_present (mm/memory.c, v2.6.27): write = (vma->vm_flags & VM_WRITE) != 0;
   // mlock faults every page of a writable VMA for write, shared ones too (until 2.6.38).
   bool mlock_writes_shared() const override { return true; }
+  // KSM (merged in 2.6.32) as the 2008 thread describes it before the GUP-fast problem:
+  // "1) take PT lock, 2) compare count vs mapcount 3) mark the pte wrprotected 4) bailout
+  // if they aren't the same, 5) release PT lock" (Arcangeli, <20081104150449.GA31975@random.random>).
+  KsmProtect ksm_protect() const override { return KsmProtect::PtLock; }
 
  protected:
   // The parent's half of copy_one_pte for a COW mapping: write-protect both PTEs and

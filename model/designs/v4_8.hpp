@@ -26,6 +26,7 @@ class V4_8 : public V2_6_27 {
   }
   SoftDirty soft_dirty() const override { return SoftDirty::Wrprotect; }
   bool mlock_writes_shared() const override { return false; }  // 5ecfda041e4b (2.6.38)
+  KsmProtect ksm_protect() const override { return KsmProtect::ClearFlush; }  // mm/ksm.c (2.6.32)
 };
 
 }  // namespace cow::designs

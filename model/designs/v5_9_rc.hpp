@@ -22,6 +22,7 @@ class V5_9_rc : public V2_6_27 {
   void do_wp_page(Step& st, unsigned mm, unsigned v) const override;
   SoftDirty soft_dirty() const override { return SoftDirty::Wrprotect; }  // clear_soft_dirty (3.11+)
   bool mlock_writes_shared() const override { return false; }  // 5ecfda041e4b (2.6.38)
+  KsmProtect ksm_protect() const override { return KsmProtect::ClearFlush; }  // mm/ksm.c (2.6.32)
   bool foll_cow() const override { return true; }  // FOLL_COW + pte_dirty (19be0eaffa3a, 4.9)
 };
 

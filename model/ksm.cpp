@@ -1,0 +1,165 @@
+// mm/ksm.c as merged in 2.6.32, with Hugh Dickins' 2.6.33 simplification (the page being
+// merged becomes the KSM page itself; one reference of ksmd's, so the check is "+ 1").
+#include "model/ksm.hpp"
+
+#include "model/invariant.hpp"
+#include "model/kernel.hpp"
+#include "model/locks.hpp"
+#include "model/paths.hpp"
+
+namespace cow {
+using namespace cow::kernel;
+
+bool gup_fast_irqs_off(const Scenario& sc, const State& s, unsigned mm) {
+  for (unsigned t = 0; t < sc.threads.size(); ++t) {
+    if (sc.threads[t].mm != mm || thread_finished(sc, s, t)) continue;
+    const OpKind k = sc.threads[t].ops[s.threads[t].op].kind;
+    const bool gup_fast_op = k == OpKind::OdirectRead || k == OpKind::OdirectWrite || k == OpKind::Vmsplice ||
+                             k == OpKind::PinUserPages;
+    if (gup_fast_op && s.threads[t].pc == kPcR2) return true;
+  }
+  return false;
+}
+
+namespace {
+
+enum class Wp { Busy, Failed, Done };
+
+// write_protect_page (mm/ksm.c, 2.6.32), under the PT lock taken by page_check_address:
+//   if (pte_write(*ptep)) {
+//       swapped = PageSwapCache(page);
+//       /* Ok this is tricky, when get_user_pages_fast() run it doesnt take any lock,
+//        * therefore the check that we are going to make with the pagecount against the
+//        * mapcount is racey and O_DIRECT can happen right after the check. So we clear
+//        * the pte and flush the tlb before the check this assure us that no O_DIRECT can
+//        * happen after the check or in the middle of the check. */
+//       entry = ptep_clear_flush(vma, addr, ptep);
+//       if (page_mapcount(page) + 1 + swapped != page_count(page)) {
+//           set_pte_at(mm, addr, ptep, entry); goto out_unlock; }   /* O_DIRECT in progress */
+//       entry = pte_wrprotect(entry); set_pte_at_notify(mm, addr, ptep, entry); }
+// The design decides what keeps GUP-fast out (Design::KsmProtect). With PageAnonExclusive
+// (6.1 mm/ksm.c), an exclusive page triggers the check too, and after it:
+//   if (anon_exclusive && page_try_share_anon_rmap(page)) { set_pte_at(restore); goto out_unlock; }
+// One step: the PTE is cleared and set again under the PT lock, so no walker sees it clear.
+Wp write_protect_page(Step& st, const Design& d, unsigned mm, unsigned v, u8 f) {
+  if (st.s.ptl(mm).holder != kNone) return Wp::Busy;
+  Pte& p = st.s.pte(mm, v);
+  if (!p.present() || p.frame != f) return Wp::Failed;  // page_check_address: -EFAULT
+  Frame& fr = st.s.frames[f];
+  const bool exclusive = d.has_anon_exclusive() && (fr.flags & kFrameAnonExclusive);
+  if (!p.writable() && !exclusive) return Wp::Done;  // read-only already: mapped elsewhere too
+  switch (d.ksm_protect()) {
+    case Design::KsmProtect::PtLock: break;
+    case Design::KsmProtect::ClearFlush:  // flush_tlb_page: the IPI waits for IRQs-off walkers
+      if (gup_fast_irqs_off(st.sc, st.s, mm)) return Wp::Busy;
+      break;
+    case Design::KsmProtect::Brlock:  // br_write_lock: waits for every br_read_lock holder
+      if (st.s.brlock.writer != kNone || st.s.brlock.readers != 0) return Wp::Busy;
+      break;
+  }
+  const unsigned swapped = (fr.flags & kFrameSwapCache) ? 1 : 0;
+  if (fr.mapcount + 1u + swapped != fr.refcount) return Wp::Failed;  // "O_DIRECT or similar I/O in progress"
+  if (exclusive) {
+    if (fr.pincount > 0) return Wp::Failed;  // page_try_share_anon_rmap: page_maybe_dma_pinned
+    fr.flags &= static_cast<u8>(~kFrameAnonExclusive);
+  }
+  pte_wrprotect(st, p);
+  return Wp::Done;
+}
+
+}  // namespace
+
+// ksm_do_scan -> cmp_and_merge_page -> try_to_merge_two_pages (mm/ksm.c, 2.6.33+):
+// ksmd holds mmap_sem for read and a reference on each page (follow_page(FOLL_GET));
+// try_to_merge_with_ksm_page(page) write-protects `page`, which becomes the KSM page
+// (PageKsm); try_to_merge_with_ksm_page(tree_page, page) write-protects `merge`'s page,
+// compares the pages (pages_identical: memcmp) and replace_page maps the KSM page there:
+//   if (!pte_same(*ptep, orig_pte)) goto out;   /* under the PT lock */
+//   get_page(kpage); page_add_anon_rmap(kpage, vma, addr);
+//   ptep_clear_flush(vma, addr, ptep); set_pte_at_notify(mm, addr, ptep, mk_pte(kpage, vma->vm_page_prot));
+//   page_remove_rmap(page); put_page(page);
+// The thread's locals: frame = the KSM page, idx = the page merged into it.
+bool step_ksm_scan(Step& st, const Design& d) {
+  const Op& op = st.op();
+  const unsigned mm = st.def().mm;
+  Thread& t = st.self();
+  RwLock& sem = st.s.mms[mm].mmap_lock;
+  auto anon_page = [&](unsigned v) -> u8 {
+    const Pte& p = st.s.pte(mm, v);
+    const Vma* vma = find_vma(st.s, mm, v);
+    if (!p.present() || !vma || (vma->flags & kVmShared)) return kNone;
+    return (st.s.frames[p.frame].flags & kFrameAnon) ? p.frame : kNone;
+  };
+  switch (t.pc) {
+    case kPcStart: {
+      st.label = "ksm_do_scan:down_read(mmap_sem)+follow_page(FOLL_GET)x2";
+      if (!locks::try_down_read(sem)) return false;
+      if (st.s.ptl(mm).holder != kNone) return false;
+      const u8 k = anon_page(op.page), m = anon_page(op.merge);
+      if (k == kNone || m == kNone || k == m) {
+        locks::up_read(sem);
+        st.label = "ksm_do_scan:down_read(mmap_sem)+follow_page(nothing to merge)+up_read";
+        st.finish_op();
+        return true;
+      }
+      get_page(st.s, k);
+      get_page(st.s, m);
+      t.frame = k;
+      t.idx = m;
+      st.go(kPcQ1);
+      return true;
+    }
+    case kPcQ1:
+    case kPcQ2: {
+      const bool first = t.pc == kPcQ1;
+      const Wp r = first ? write_protect_page(st, d, mm, op.page, t.frame) : write_protect_page(st, d, mm, op.merge, t.idx);
+      if (r == Wp::Busy) return false;
+      if (r == Wp::Failed) {
+        st.label = "try_to_merge_one_page:write_protect_page(page_count != page_mapcount + 1: fail)";
+        st.go(kPcQ4);
+        return true;
+      }
+      if (first) {
+        st.s.frames[t.frame].flags |= kFrameKsm;  // set_page_stable_node: PageKsm
+        st.label = "try_to_merge_with_ksm_page:write_protect_page+PageKsm";
+      } else {
+        st.label = "try_to_merge_with_ksm_page:write_protect_page";
+      }
+      st.go(first ? kPcQ2 : kPcQ3);
+      return true;
+    }
+    case kPcQ3: {  // pages_identical, then replace_page under the PT lock
+      if (st.s.ptl(mm).holder != kNone) return false;
+      // replace_page's ptep_clear_flush: the old page is freed only after the TLB flush,
+      // whose IPI waits for every IRQs-off GUP-fast walker of the mm (in every design).
+      if (gup_fast_irqs_off(st.sc, st.s, mm)) return false;
+      const Frame &k = st.s.frames[t.frame], &m = st.s.frames[t.idx];
+      const Pte& p = st.s.pte(mm, op.merge);
+      if (k.data != m.data) {
+        st.label = "try_to_merge_one_page:pages_identical(differ)";
+      } else if (!p.present() || p.frame != t.idx || p.writable()) {
+        st.label = "replace_page:!pte_same";
+      } else {
+        get_page(st.s, t.frame);
+        page_dup_rmap(st.s, t.frame);  // page_add_anon_rmap(kpage)
+        set_pte(st.s, mm, op.merge, t.frame, false);
+        page_remove_rmap(st.s, t.idx);
+        put_page(st.s, t.idx);
+        st.label = "replace_page:pages_identical+set_pte_at_notify(kpage)";
+      }
+      st.go(kPcQ4);
+      return true;
+    }
+    case kPcQ4:
+      st.label = "ksm_do_scan:put_page x2+up_read(mmap_sem)";
+      put_page(st.s, t.frame);
+      put_page(st.s, t.idx);
+      locks::up_read(sem);
+      st.finish_op();
+      return true;
+    default:
+      UNREACHABLE("bad pc in ksm_scan");
+  }
+}
+
+}  // namespace cow

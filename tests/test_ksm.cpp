@@ -1,0 +1,67 @@
+// Issue 6: KSM's write_protect_page against GUP (../shared/domain-kernel-designs.md D6,
+// S7). Every verdict comes from running the checker.
+#include <catch2/catch.hpp>
+
+#include "checker/costs.hpp"
+#include "checker/run.hpp"
+#include "model/scenario_load.hpp"
+
+using namespace cow;
+
+namespace {
+
+const std::string kSrc = COWCHECK_SOURCE_DIR;
+
+CheckRun check(const std::string& file, const std::string& design, std::map<std::string, long> params,
+               std::vector<std::string> props = {}) {
+  CheckRequest req;
+  req.scenario_file = kSrc + "/" + file;
+  req.design = design;
+  req.params = std::move(params);
+  req.properties = std::move(props);
+  req.explore.full = true;
+  return run_check(req);
+}
+
+}  // namespace
+
+// Arcangeli: the page_count check "should happen under some lock that blocks
+// get_user_pages and get_user_page_fast". Under the PT lock alone (the 2008 designs'
+// KSM) GUP-fast reads the writable PTE before the check and takes its reference after.
+TEST_CASE("ksm_odirect: the PT lock alone loses the O_DIRECT read; clear+flush and the brlock do not", "[ksm][golden]") {
+  for (long pin : {0L, 1L}) {
+    INFO("pin=" << pin);
+    CheckRun bad = check("scenarios/ksm_odirect.toml", "v2.6.27", {{"pin", pin}}, {"dma-visible"});
+    REQUIRE(bad.result.outcomes[0].violated);
+    REQUIRE(bad.traces[0].steps.size() == 9);
+    std::vector<std::string> labels;
+    for (const auto& s : bad.traces[0].steps) labels.push_back(s.label);
+    CHECK(labels[0] == "gup_pte_range:gup_get_pte");                              // R reads the writable PTE
+    CHECK(labels[3] == "try_to_merge_with_ksm_page:write_protect_page");          // the check passes
+    CHECK(labels[4] == "gup_pte_range:get_page");                                 // R's reference, too late
+    CHECK(labels[5] == "replace_page:pages_identical+set_pte_at_notify(kpage)");  // page 0 -> the KSM page
+    CHECK(check("scenarios/ksm_odirect.toml", "forcecow", {{"pin", pin}}, {"dma-visible"}).result.any_violated());
+    // brlock: br_write_lock around the check; pg_gup: GUP-fast re-checks the PTE after
+    // get_page; 2.6.32 on: ptep_clear_flush waits for IRQs-off GUP-fast.
+    for (const char* d : {"brlock", "pg_gup", "mlock-v2.6.37", "v4.8", "v5.9", "v5.19", "cow-pte-table"}) {
+      INFO(d);
+      CheckRun good = check("scenarios/ksm_odirect.toml", d, {{"pin", pin}});
+      CHECK(good.result.completion == Completion::Exhausted);
+      CHECK(!good.result.any_violated());
+    }
+  }
+}
+
+TEST_CASE("ksm_scan merges identical pages, and a write to the KSM page copies it", "[ksm]") {
+  for (const char* d : {"v2.6.27", "mlock-v2.6.38", "v5.19"}) {
+    INFO(d);
+    CheckRun merged = check("tests/inputs/ksm_merge_then_write.toml", d, {}, {kSrc + "/tests/inputs/properties/no-ksm-page.smt2"});
+    CHECK(merged.result.outcomes[0].violated);  // some execution does merge
+    CheckRun run = check("tests/inputs/ksm_merge_then_write.toml", d, {});
+    CHECK(!run.result.any_violated());
+    const Scenario sc = load_scenario(kSrc + "/tests/inputs/ksm_merge_then_write.toml");
+    const CostResult c = compute_costs(sc, *find_design(d));
+    REQUIRE(c.status == CostStatus::Computed);
+    CHECK(c.bounds[static_cast<unsigned>(Cost::CowCopy)].min == 1);  // never reused: always a copy
+  }
+}
