@@ -248,7 +248,10 @@ std::vector<std::string> describe_state(const Scenario& sc, const Design& d, con
     if (s.mms[mm].alive) out.push_back(name + " is running");
   }
   if (d.has_brlock() && s.brlock != RwLock{}) out.push_back("brlock: " + rw_text(sc, s.brlock));
-  if (sc.has_file)
+  bool fs_matters = false;  // a writable file, or a hole: the file system's state is part of the story
+  for (const Frame& f : s.frames)
+    fs_matters |= (f.flags & kFramePageCache) && ((f.pg & kPgFileRw) || !(f.pg & kPgBlock));
+  if (fs_matters)
     out.push_back(fmt::format("file system: {}, {} free blocks", sc.fs_page_mkwrite ? "->page_mkwrite" : "no ->page_mkwrite",
                               s.free_blocks));
   for (unsigned f = 0; f < kMaxFrames; ++f)

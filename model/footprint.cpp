@@ -76,7 +76,7 @@ bool frame_known(const Op& op, u8 pc) {
 Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
   Access a;
   a.w = res::thr(c.t);
-  if (c.d.shares_page_tables() || c.sc.has_file) {  // tables that move, page-cache frames: not tracked
+  if (c.d.shares_page_tables() || c.sc.has_file || c.sc.has_ksm) {  // moving tables, page-cache and KSM frames: not tracked
     a.w |= res::kAll;
     return a;
   }

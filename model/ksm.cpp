@@ -154,6 +154,8 @@ bool step_ksm_scan(Step& st, const Design& d) {
       st.label = "ksm_do_scan:put_page x2+up_read(mmap_sem)";
       put_page(st.s, t.frame);
       put_page(st.s, t.idx);
+      t.frame = kNone;  // the locals name no frame any more (so equal states compare equal)
+      t.idx = 0;
       locks::up_read(sem);
       st.finish_op();
       return true;

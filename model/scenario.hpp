@@ -111,6 +111,8 @@ struct Scenario {
   bool has_swap = false;
   // Some VMA maps a file (page-cache frames held by VMAs: footprints are not tracked).
   bool has_file = false;
+  // Some op merges pages with KSM (a frame then maps at two virtual pages: not tracked).
+  bool has_ksm = false;
   // The file system implements ->page_mkwrite (ext4, xfs, btrfs: blocks are allocated or
   // reserved at the first write fault); false: ext2/ext3, which allocate at write-back.
   bool fs_page_mkwrite = true;

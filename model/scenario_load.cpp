@@ -448,6 +448,9 @@ class Loader {
     w.half = static_cast<u8>(half);
     w.dma = dma;
     w.name = sc_.threads[tid].name + (dma ? ":dma@" : ":store@") + std::to_string(page);
+    unsigned same = 0;  // a thread's second write to the page: "T:store@0#2"
+    for (const WriteDef& x : sc_.writes) same += x.thread == w.thread && x.dma == dma && x.vpage == w.vpage;
+    if (same) w.name += "#" + std::to_string(same + 1);
     sc_.writes.push_back(w);
     return static_cast<u8>(sc_.writes.size());
   }
@@ -643,6 +646,7 @@ class Loader {
           fail(*ot.get("merge"), "'merge' must be another virtual page of the process (0.." +
                                      std::to_string(kMaxVpages - 1) + "), the one ksmd merges into 'page'");
         op.merge = static_cast<u8>(m);
+        sc_.has_ksm = true;
         break;
       }
       case OpKind::ProcMemWrite:

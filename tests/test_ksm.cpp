@@ -28,7 +28,7 @@ CheckRun check(const std::string& file, const std::string& design, std::map<std:
 // Arcangeli: the page_count check "should happen under some lock that blocks
 // get_user_pages and get_user_page_fast". Under the PT lock alone (the 2008 designs'
 // KSM) GUP-fast reads the writable PTE before the check and takes its reference after.
-TEST_CASE("ksm_odirect: the PT lock alone loses the O_DIRECT read; clear+flush and the brlock do not", "[ksm][golden]") {
+TEST_CASE("ksm_odirect: the PT lock alone loses the O_DIRECT read, clear+flush and the brlock do not", "[ksm][golden]") {
   for (long pin : {0L, 1L}) {
     INFO("pin=" << pin);
     CheckRun bad = check("scenarios/ksm_odirect.toml", "v2.6.27", {{"pin", pin}}, {"dma-visible"});

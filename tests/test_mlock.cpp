@@ -91,7 +91,7 @@ TEST_CASE("mlock_shared_file: the later store goes through page_mkwrite on 2.6.3
 
 // Dave Chinner: "Any filesystem that does not implement ->page_mkwrite will break under
 // this test, regardless of your patch" -- and with the disk full the data is lost silently.
-TEST_CASE("mlock_shared_file: without page_mkwrite, first writes skip it; a full disk loses data", "[mlock][golden]") {
+TEST_CASE("mlock_shared_file: without page_mkwrite first writes skip it, and a full disk loses data", "[mlock][golden]") {
   for (const char* d : {"mlock-v2.6.37", "mlock-v2.6.38"}) {
     INFO(d);
     CheckRun ext2 = check("mlock_shared_file.toml", d, {{"page_mkwrite", 0}});
@@ -113,7 +113,7 @@ TEST_CASE("mlock_shared_file: without page_mkwrite, first writes skip it; a full
 // mlock still breaks COW on private writable mappings (anonymous and file), so the
 // parent's store after mlock takes no fault, and a page written after fork is mlocked in
 // its writer and not in the child.
-TEST_CASE("mlock_private_cow: mlock breaks COW; written pages stay mlocked in the writer", "[mlock][golden]") {
+TEST_CASE("mlock_private_cow: mlock breaks COW and written pages stay mlocked in the writer", "[mlock][golden]") {
   for (const Design* d : all_designs()) {
     for (long after : {0L, 1L}) {
       INFO(d->name() << " after_fork=" << after);
