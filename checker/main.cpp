@@ -4,6 +4,7 @@
 //   list     designs | scenarios | properties | signature
 //   replay   re-execute a JSON counterexample
 // Exit status: 0 holds, 1 violation, 2 bad input or usage, 3 incomplete.
+#include <algorithm>
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <filesystem>
@@ -86,7 +87,10 @@ int do_check(const CheckArgs& a) {
 
 int do_list(const std::string& what, const std::string& dir) {
   if (what == "designs") {
-    for (const Design* d : all_designs()) fmt::print("{:<10} {}\n{:<10} source: {}\n", d->name(), d->summary(), "", d->source());
+    std::size_t w = 0;
+    for (const Design* d : all_designs()) w = std::max(w, d->name().size());
+    for (const Design* d : all_designs())
+      fmt::print("{:<{}} {}\n{:<{}} source: {}\n", d->name(), w, d->summary(), "", w, d->source());
   } else if (what == "properties") {
     for (const std::string& n : property_names())
       fmt::print("{:<26} {}\n", n, property_summary(properties_dir() + "/" + n + ".smt2"));

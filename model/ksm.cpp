@@ -63,7 +63,8 @@ Wp write_protect_page(Step& st, const Design& d, unsigned mm, unsigned v, u8 f) 
     if (fr.pincount > 0) return Wp::Failed;  // page_try_share_anon_rmap: page_maybe_dma_pinned
     fr.flags &= static_cast<u8>(~kFrameAnonExclusive);
   }
-  pte_wrprotect(st, p);
+  d.unshare_table(st, mm);  // (cow-pte-table: break COW PTE before changing an entry)
+  pte_wrprotect(st, st.s.pte(mm, v));
   return Wp::Done;
 }
 
@@ -140,6 +141,7 @@ bool step_ksm_scan(Step& st, const Design& d) {
       } else if (!p.present() || p.frame != t.idx || p.writable()) {
         st.label = "replace_page:!pte_same";
       } else {
+        d.unshare_table(st, mm);  // (cow-pte-table: break COW PTE first)
         get_page(st.s, t.frame);
         page_dup_rmap(st.s, t.frame);  // page_add_anon_rmap(kpage)
         set_pte(st.s, mm, op.merge, t.frame, false);

@@ -94,7 +94,8 @@ namespace {
 //   if (pte_dirty(*pte) || pte_write(*pte)) { entry = ptep_clear_flush_notify(vma, address, pte);
 //       entry = pte_wrprotect(entry); entry = pte_mkclean(entry); set_pte_at(mm, address, pte, entry); }
 // Each PTE under its PT lock: the step waits while any of those locks is held.
-bool page_mkclean(Step& st, u8 f) {
+// (cow-pte-table: a shared table is unshared before its entry changes.)
+bool page_mkclean(Step& st, const Design& d, u8 f) {
   for (unsigned mm = 0; mm < st.sc.processes.size(); ++mm) {
     if (st.s.mms[mm].table == kNone) continue;
     for (const Pte& p : st.s.tables[st.s.mms[mm].table].pte)
@@ -102,11 +103,14 @@ bool page_mkclean(Step& st, u8 f) {
   }
   for (unsigned mm = 0; mm < st.sc.processes.size(); ++mm) {
     if (st.s.mms[mm].table == kNone) continue;
-    for (Pte& p : st.s.tables[st.s.mms[mm].table].pte)
-      if (p.present() && p.frame == f) {
-        pte_wrprotect(st, p);
-        p.flags &= static_cast<u8>(~kPteDirty);
-      }
+    for (unsigned v = 0; v < kMaxVpages; ++v) {
+      const Pte& p = st.s.pte(mm, v);
+      if (!p.present() || p.frame != f || !(p.flags & (kPteWrite | kPteDirty))) continue;
+      d.unshare_table(st, mm);
+      Pte& q = st.s.pte(mm, v);
+      pte_wrprotect(st, q);
+      q.flags &= static_cast<u8>(~kPteDirty);
+    }
   }
   return true;
 }
@@ -124,7 +128,7 @@ bool page_mkclean(Step& st, u8 f) {
 // cannot run inside mlock's mmap_sem-write section.) ->writepage maps the buffers: a hole
 // gets a block now (ext2's get_block), or the write fails with ENOSPC and the data is
 // lost (mapping_set_error; nobody who wrote through the mapping is told).
-bool step_msync(Step& st) {
+bool step_msync(Step& st, const Design& d) {
   const Op& op = st.op();
   const unsigned mm = st.def().mm;
   Thread& t = st.self();
@@ -151,7 +155,7 @@ bool step_msync(Step& st) {
       if (!(fr.pg & kPgDirty)) {
         st.label = "write_cache_pages:clean page";
       } else {
-        if (!page_mkclean(st, f)) return false;
+        if (!page_mkclean(st, d, f)) return false;
         st.label = "write_cache_pages:clear_page_dirty_for_io+writepage";
         fr.pg &= static_cast<u8>(~(kPgDirty | kPgMkwrite | kPgDirtiedByMlock));
         fr.pg |= kPgWriteback;  // set_page_writeback

@@ -6,7 +6,7 @@
 // The page lock, which ->page_mkwrite returns held and clear_page_dirty_for_io runs under,
 // makes a shared write fault and the cleaning of its page one step each.
 #pragma once
-#include "model/step.hpp"
+#include "model/design.hpp"
 
 namespace cow::kernel {
 
@@ -31,6 +31,6 @@ void do_read_fault(Step& st, unsigned mm, unsigned v, const Vma& vma);
 // write_cache_pages, v2.6.37), a step per page: clear_page_dirty_for_io (page_mkclean
 // write-protects and cleans every PTE mapping it) and ->writepage; then
 // end_page_writeback when the I/O completes.
-bool step_msync(Step& st);
+bool step_msync(Step& st, const Design& d);
 
 }  // namespace cow::kernel

@@ -601,7 +601,7 @@ bool take_step(Step& st, const Design& d) {
     case OpKind::Munlock:
       return step_munlock(st);
     case OpKind::Msync:
-      return step_msync(st);
+      return step_msync(st, d);
     case OpKind::KsmScan:
       return step_ksm_scan(st, d);
   }

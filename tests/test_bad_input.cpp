@@ -282,24 +282,18 @@ TEST_CASE("bad input: the issue-5 operations and the matrix key", "[cli][bad-inp
 }
 
 TEST_CASE("bad input: file mappings and the file system", "[cli][bad-input]") {
-  {
-    Result r = expect_error_at("file_pages_past_frames.toml", "file-shared");
-    REQUIRE(has(r.output, "the file pages need more than the model's bound kMaxFrames = 16"));
-  }
-  {
-    Result r = expect_error_at("file_blocks.toml", "sparse");
-    REQUIRE(has(r.output, "'blocks' must be \"allocated\" or \"holes\""));
-  }
-  {
-    Result r = expect_error_at("anon_blocks.toml", "holes");
-    REQUIRE(has(r.output, "'blocks' is for file VMAs"));
-  }
-  {
-    Result r = expect_error_at("filesystem_free_blocks.toml", "free_blocks = -1");
-    REQUIRE(has(r.output, "'free_blocks' must be between 0"));
-  }
-  {
-    Result r = expect_error_at("filesystem_key.toml", "delalloc");
-    REQUIRE(has(r.output, "unknown key 'delalloc'"));
+  struct Case {
+    const char *file, *marker, *message;
+  };
+  const Case cases[] = {
+      {"file_pages_past_frames.toml", "file-shared", "the file pages need more than the model's bound kMaxFrames = 16"},
+      {"file_blocks.toml", "sparse", "'blocks' must be \"allocated\" or \"holes\""},
+      {"anon_blocks.toml", "holes", "'blocks' is for file VMAs"},
+      {"filesystem_free_blocks.toml", "free_blocks = -1", "'free_blocks' must be between 0"},
+      {"filesystem_key.toml", "delalloc", "unknown key 'delalloc'"},
+  };
+  for (const Case& c : cases) {
+    Result r = expect_error_at(c.file, c.marker);
+    REQUIRE(has(r.output, c.message));
   }
 }

@@ -9,6 +9,7 @@
 
 #include "checker/costs.hpp"
 #include "checker/report.hpp"
+#include "tests/check_helpers.hpp"
 #include "model/scenario_load.hpp"
 
 using namespace cow;
@@ -19,13 +20,7 @@ std::string scenario(const std::string& name) { return std::string(COWCHECK_SOUR
 
 CheckRun check(const std::string& file, const std::string& design, std::map<std::string, long> params,
                std::vector<std::string> props = {}, bool full = false) {
-  CheckRequest req;
-  req.scenario_file = scenario(file);
-  req.design = design;
-  req.params = std::move(params);
-  req.properties = std::move(props);
-  req.explore.full = full;
-  return run_check(req);
+  return cowtest::run_scenario(scenario(file), design, std::move(params), std::move(props), full);
 }
 
 // "VH.." : one letter per property of the scenario's default list, V violated / H holds.

@@ -5,6 +5,7 @@
 #include "checker/costs.hpp"
 #include "checker/run.hpp"
 #include "model/scenario_load.hpp"
+#include "tests/check_helpers.hpp"
 
 using namespace cow;
 
@@ -14,13 +15,7 @@ const std::string kSrc = COWCHECK_SOURCE_DIR;
 
 CheckRun check(const std::string& file, const std::string& design, std::map<std::string, long> params,
                std::vector<std::string> props = {}) {
-  CheckRequest req;
-  req.scenario_file = kSrc + "/" + file;
-  req.design = design;
-  req.params = std::move(params);
-  req.properties = std::move(props);
-  req.explore.full = true;
-  return run_check(req);
+  return cowtest::run_scenario(kSrc + "/" + file, design, std::move(params), std::move(props), /*full=*/true);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "model/paths.hpp"
 #include "model/scenario_load.hpp"
 #include "properties/smt_property.hpp"
+#include "tests/check_helpers.hpp"
 
 using namespace cow;
 
@@ -18,13 +19,7 @@ std::string scenario(const std::string& n) { return kSrc + "/scenarios/" + n; }
 
 CheckRun check(const std::string& file, const std::string& design, std::map<std::string, long> params,
                std::vector<std::string> props = {}) {
-  CheckRequest req;
-  req.scenario_file = scenario(file);
-  req.design = design;
-  req.params = std::move(params);
-  req.properties = std::move(props);
-  req.explore.full = true;
-  return run_check(req);
+  return cowtest::run_scenario(scenario(file), design, std::move(params), std::move(props), /*full=*/true);
 }
 
 bool violated(const CheckRun& run, std::string_view property) {
