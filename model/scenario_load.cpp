@@ -545,11 +545,12 @@ class Loader {
         op.half = half();
         break;
       case OpKind::OdirectRead:
-        check_keys(ot, {"op", "page", "half", "foll_pin", "for", "when"});
+        check_keys(ot, {"op", "page", "half", "foll_pin", "fast", "for", "when"});
         need_process();
         op.page = page();
         op.half = half();
         op.foll_pin = ot.get("foll_pin") && req_int(ot, "foll_pin", env) != 0;  // default FOLL_GET
+        op.gup_fast = opt_flag(ot, "fast", env, true);  // false: get_user_pages under mmap_sem (before 2.6.27)
         op.pin = new_pin(td.name + ":odirect@" + std::to_string(op.page), tid, op.page, false, on);
         sc_.pins[op.pin].foll_pin = op.foll_pin;
         op.write_id = new_write(tid, td.mm, op.page, op.half, true, pos(on));

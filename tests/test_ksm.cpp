@@ -47,6 +47,17 @@ TEST_CASE("ksm_odirect: the PT lock alone loses the O_DIRECT read, clear+flush a
   }
 }
 
+// "So for get_user_pages it'd be enough to do the check of page count == page mapcount
+// under the PT lock": with the O_DIRECT read on slow GUP only, every design holds.
+TEST_CASE("ksm_odirect: against slow GUP the PT lock is enough", "[ksm][golden]") {
+  for (const Design* d : all_designs()) {
+    INFO(d->name());
+    CheckRun run = check("scenarios/ksm_odirect.toml", std::string(d->name()), {{"fast", 0}});
+    CHECK(run.result.completion == Completion::Exhausted);
+    CHECK(!run.result.any_violated());
+  }
+}
+
 TEST_CASE("ksm_scan merges identical pages, and a write to the KSM page copies it", "[ksm]") {
   for (const char* d : {"v2.6.27", "mlock-v2.6.38", "v5.19"}) {
     INFO(d);
