@@ -42,10 +42,13 @@ bool step_proc_mem_write(Step& st, const Design& d) {
   const unsigned mm = st.def().mm;
   Thread& t = st.self();
   switch (t.pc) {
-    case kPcStart:
+    case kPcStart: {
       st.label = "mem_rw:get_user_pages_remote:down_read(mmap_sem)";
       if (!locks::try_down_read(st.s.mms[mm].mmap_lock)) return false;
-      if (!find_vma(st.s, mm, op.page)) {  // -EFAULT: nothing written
+      const Vma* vma = find_vma(st.s, mm, op.page);
+      // check_vma_flags (mm/gup.c, 4.x): a FOLL_FORCE write to a VMA without VM_WRITE is
+      // allowed only in a COW mapping ("if (!is_cow_mapping(vm_flags)) return -EFAULT").
+      if (!vma || ((vma->flags & kVmShared) && !(vma->flags & kVmWrite))) {  // -EFAULT: nothing written
         locks::up_read(st.s.mms[mm].mmap_lock);
         st.label = "mem_rw:get_user_pages_remote(EFAULT)";
         st.finish_op();
@@ -54,6 +57,7 @@ bool step_proc_mem_write(Step& st, const Design& d) {
       t.idx = kFollWrite;  // FOLL_WRITE | FOLL_FORCE
       st.go(kPcS1);
       return true;
+    }
     case kPcS1: {  // follow_page_mask, under the PT lock
       st.label = "__get_user_pages:follow_page_mask";
       if (st.s.ptl(mm).holder != kNone) return false;

@@ -140,3 +140,19 @@ TEST_CASE("mlocked-stays-mlocked fails on the states it forbids", "[mlock][prope
   CHECK(prop.check(sc, s, true).has_value());  // mlocked, but no locked VMA maps it
   CHECK(!prop.holds_by_z3(s));
 }
+
+// A FOLL_FORCE write to a read-only shared file mapping is refused (check_vma_flags: not a
+// COW mapping), so the file keeps its contents and the retry loop ends.
+TEST_CASE("proc_mem_write to a read-only shared file mapping gets EFAULT", "[mlock][file]") {
+  for (const char* d : {"v4.8", "v4.9", "v5.19"}) {
+    INFO(d);
+    CheckRun run = cowtest::run_scenario(kSrc + "/tests/inputs/proc_mem_shared_ro.toml", d, {}, {}, true);
+    CHECK(run.result.completion == Completion::Exhausted);
+    CHECK(!run.result.any_violated());
+    // the write ends (no retry loop without end): some execution finishes, with no fault
+    const CostResult c = compute_costs(run.scenario, *run.design);
+    REQUIRE(c.status == CostStatus::Computed);
+    CHECK(c.finished == 1);
+    CHECK(c.bounds[static_cast<unsigned>(Cost::Fault)].max == 0);
+  }
+}
