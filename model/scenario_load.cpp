@@ -532,6 +532,7 @@ class Loader {
     };
     switch (op.kind) {
       case OpKind::Write:
+      case OpKind::ProcMemWrite:  // (the kernel's write through /proc/self/mem names its value the same way)
         check_keys(ot, {"op", "page", "half", "for", "when"});
         need_process();
         op.page = page();
@@ -650,13 +651,6 @@ class Loader {
         sc_.has_ksm = true;
         break;
       }
-      case OpKind::ProcMemWrite:
-        check_keys(ot, {"op", "page", "half", "for", "when"});
-        need_process();
-        op.page = page();
-        op.half = half();
-        op.write_id = new_write(tid, td.mm, op.page, op.half, false, pos(on));
-        break;
       case OpKind::Wait: {
         check_keys(ot, {"op", "process", "for", "when"});
         need_process();
