@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "model/design.hpp"
+#include "model/threads.hpp"
 
 namespace cow {
 
@@ -34,16 +35,6 @@ enum Pc : u8 {
   // replace_page (q3), the references dropped (q4)
   kPcQ1, kPcQ2, kPcQ3, kPcQ4,
 };
-
-// A thread has finished when it has run all its ops (a killed thread jumps there).
-inline bool thread_finished(const Scenario& sc, const State& s, unsigned t) {
-  return s.threads[t].op >= sc.threads[t].ops.size();
-}
-// A thread runs once its process exists (devices always).
-inline bool thread_started(const Scenario& sc, const State& s, unsigned t) {
-  u8 mm = sc.threads[t].mm;
-  return mm == kNone || s.mms[mm].alive;
-}
 
 struct Successor {
   State next;
