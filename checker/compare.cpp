@@ -10,6 +10,7 @@
 #include "checker/run.hpp"
 #include "model/input_error.hpp"
 #include "model/scenario_load.hpp"
+#include "model/design_registry.hpp"
 
 namespace cow {
 

@@ -15,12 +15,14 @@
 #include <unistd.h>
 
 #include "checker/compare.hpp"
+#include "checker/design_tables.hpp"
 #include "checker/replay.hpp"
 #include "checker/report.hpp"
 #include "model/input_error.hpp"
 #include "model/scenario_load.hpp"
 #include "properties/signature.hpp"
 #include "properties/smt_property.hpp"
+#include "model/design_registry.hpp"
 
 using namespace cow;
 
@@ -120,9 +122,33 @@ int do_list(const std::string& what, const std::string& dir) {
       Scenario sc = load_scenario(f);
       fmt::print("{:<32} {}{}\n", f, sc.summary, sc.params.empty() ? "" : " [" + describe_params(sc) + "]");
     }
+  } else if (what == "traits") {
+    fmt::print("{}", traits_table_md());
+  } else if (what == "hooks") {
+    fmt::print("{}", hooks_table_md());
   } else {
-    throw InputError("list what? expected designs, scenarios, properties or signature, got '" + what + "'");
+    throw InputError("list what? expected designs, traits, hooks, scenarios, properties or signature, got '" + what +
+                     "'");
   }
+  return 0;
+}
+
+// new-design: the file, written where it was asked (never over an existing file).
+int do_new_design(const std::string& name, const std::string& base, std::string out) {
+  const std::string text = new_design_source(name, base);
+  if (out == "-") {
+    std::cout << text;
+    return 0;
+  }
+  if (out.empty()) out = new_design_path(name);
+  if (std::filesystem::exists(out)) throw InputError(out, 0, 0, "new-design: the file exists already; not overwritten");
+  std::ofstream f(out);
+  f << text;
+  f.close();
+  if (!f) throw InputError(out, 0, 0, "new-design: cannot write this file (run it from the source tree, or give -o FILE)");
+  fmt::print("wrote {}: design '{}' derived from '{}'. Build (cmake --build --preset release) and it is listed by "
+             "`cowcheck list designs`; docs/writing-a-design.md says what to change.\n",
+             out, name, base);
   return 0;
 }
 
@@ -178,9 +204,16 @@ int main(int argc, char** argv) {
   replay_cmd->add_option("trace", replay_file, "a file written by check --trace-out (or check --format json)")->required();
 
   std::string list_what, list_dir = "scenarios";
-  CLI::App* list = app.add_subcommand("list", "list designs, scenarios or properties");
-  list->add_option("what", list_what, "designs | scenarios | properties | signature")->required();
+  CLI::App* list = app.add_subcommand("list", "list designs, their traits or hooks, scenarios or properties");
+  list->add_option("what", list_what, "designs | traits | hooks | scenarios | properties | signature")->required();
   list->add_option("--dir", list_dir, "where to look for scenarios");
+
+  std::string nd_name, nd_base, nd_out;
+  CLI::App* new_design = app.add_subcommand(
+      "new-design", "write a new design file derived from an existing design (docs/writing-a-design.md)");
+  new_design->add_option("name", nd_name, "the new design's name, e.g. v6.0 or fork-lock-writable")->required();
+  new_design->add_option("--from", nd_base, "the design its patch applies to")->required();
+  new_design->add_option("-o,--out", nd_out, "where to write it (default: model/designs/NAME.cpp; - for stdout)");
 
   try {
     app.parse(argc, argv);
@@ -191,6 +224,7 @@ int main(int argc, char** argv) {
   try {
     if (*check) return do_check(ca);
     if (*list) return do_list(list_what, list_dir);
+    if (*new_design) return do_new_design(nd_name, nd_base, nd_out);
     if (*replay_cmd) {
       std::string out;
       int rc = replay(replay_file, out);

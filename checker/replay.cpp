@@ -10,6 +10,7 @@
 #include "model/paths.hpp"
 #include "model/scenario_load.hpp"
 #include "properties/smt_property.hpp"
+#include "model/design_registry.hpp"
 
 namespace cow {
 

@@ -8,6 +8,7 @@
 #include "model/input_error.hpp"
 #include "model/scenario_load.hpp"
 #include "properties/smt_property.hpp"
+#include "model/design_registry.hpp"
 
 #include <filesystem>
 

@@ -80,12 +80,16 @@ namespace {
 
 std::string frame_name(u8 f) { return f == kNone ? "none" : fmt::format("frame#{}", f); }
 
+// A writable PTE is dirty in the usual case (the fault that made it writable dirtied it,
+// or the CPU did at the first store): the dirty bit is printed where it is not implied,
+// "ro ... dirty" (what FOLL_COW and KSM test) and "rw ... clean".
 std::string pte_text(const Pte& p) {
   if (p.swapped())
     return fmt::format("swap entry (slot of {}){}", frame_name(p.frame), (p.flags & kPteSwpExclusive) ? " exclusive" : "");
   if (!p.present()) return "none";
+  const bool dirty = p.flags & kPteDirty;
   return fmt::format("{} {}{}", p.writable() ? "rw" : "ro", frame_name(p.frame),
-                     (p.flags & kPteDirty) ? " dirty" : "");
+                     p.writable() ? (dirty ? "" : " clean") : (dirty ? " dirty" : ""));
 }
 
 std::string thread_name(const Scenario& sc, u8 tid) {

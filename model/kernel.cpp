@@ -1,5 +1,6 @@
 #include "model/kernel.hpp"
 
+#include "model/design.hpp"
 #include "model/invariant.hpp"
 
 namespace cow::kernel {
@@ -32,14 +33,31 @@ u8 alloc_copy(Step& st, u8 from) {
   return g;
 }
 
-u8 wp_page_copy(Step& st, unsigned mm, unsigned v, bool writable) {
+void maybe_mkwrite_dirty(State& s, unsigned mm, unsigned v) {
+  Pte& p = s.pte(mm, v);
+  p.flags |= kPteDirty;
+  const Vma* vma = find_vma(s, mm, v);
+  if (vma && (vma->flags & kVmWrite)) pte_mkwrite(p);
+}
+
+VmFault wp_page_reuse(Step& st, unsigned mm, unsigned v) {
+  maybe_mkwrite_dirty(st.s, mm, v);
+  return kVmFaultWrite;
+}
+
+VmFault wp_page_copy(Step& st, const Design& d, unsigned mm, unsigned v, FaultFlags flags, u8* copied) {
+  if (copied) *copied = kNone;
   const u8 old = st.s.pte(mm, v).frame;
-  u8 g = alloc_copy(st, old);
-  if (g == kNone) return kNone;
-  set_pte(st.s, mm, v, g, writable);
+  const u8 g = alloc_copy(st, old);
+  if (g == kNone) return 0;
+  const bool unshare = flags & kFaultFlagUnshare;
+  set_pte(st.s, mm, v, g, false);
+  if (!unshare) maybe_mkwrite_dirty(st.s, mm, v);
+  d.new_anon_page(st, g);
   page_remove_rmap(st.s, old);
   put_page(st.s, old);
-  return g;
+  if (copied) *copied = g;
+  return unshare ? 0 : kVmFaultWrite;
 }
 
 u8 alloc_zeroed(Step& st) {

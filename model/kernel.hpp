@@ -2,6 +2,11 @@
 // updates, VMA lookup. Each names the kernel function it stands for.
 #pragma once
 #include "model/step.hpp"
+#include "model/vm_fault.hpp"
+
+namespace cow {
+class Design;
+}
 
 namespace cow::kernel {
 
@@ -21,10 +26,22 @@ inline bool is_cow_mapping(const Vma& vma) {
 // numbered free frame gets a copy of `from`'s data, refcount 1, mapcount 1, anon.
 // Returns kNone (and flags the step) when the pool is exhausted.
 u8 alloc_copy(Step& st, u8 from);
-// The copy half of the write fault (do_wp_page's copy, wp_page_copy in 5.x), PT lock
-// held: a copy of the old page mapped at (mm, v) (writable or not), the old page's
-// mapping and reference dropped. Returns the new frame, kNone when the pool ran out.
-u8 wp_page_copy(Step& st, unsigned mm, unsigned v, bool writable);
+// maybe_mkwrite(pte_mkdirty(entry), vma) (mm/memory.c): the PTE of (mm, v) becomes dirty,
+// and writable only in a VMA with VM_WRITE (a FOLL_FORCE write into a read-only private
+// mapping leaves it read-only and dirty).
+void maybe_mkwrite_dirty(State& s, unsigned mm, unsigned v);
+// The reuse branch of do_wp_page (v2.6.27's "reuse:" label; wp_page_reuse since 4.0):
+//   entry = maybe_mkwrite(pte_mkdirty(entry), vma); ptep_set_access_flags(...);
+//   return VM_FAULT_WRITE;
+VmFault wp_page_reuse(Step& st, unsigned mm, unsigned v);
+// The copy half of the write fault (do_wp_page's copy, wp_page_copy in 4.x/5.x), PT lock
+// held: a copy of the old page mapped at (mm, v), the old page's mapping and reference
+// dropped, page_add_new_anon_rmap (Design::new_anon_page) on the copy:
+//   entry = maybe_mkwrite(pte_mkdirty(entry), vma);      (a write fault)
+//   5.19 FAULT_FLAG_UNSHARE: the copy is mapped R/O and clean
+//   return (page_copied && !unshare) ? VM_FAULT_WRITE : 0;
+// Returns the new frame in *copied (kNone when the pool ran out: the step is abandoned).
+VmFault wp_page_copy(Step& st, const Design& d, unsigned mm, unsigned v, FaultFlags flags, u8* copied = nullptr);
 // alloc_zeroed_user_highpage (do_anonymous_page): a fresh zeroed anon frame, mapped once.
 u8 alloc_zeroed(Step& st);
 
@@ -71,8 +88,9 @@ namespace cow::kernel {
 // page, it leaves the swap cache and the cache's reference is dropped.
 void try_to_free_swap(Step& st, u8 f);
 // do_swap_page's mapping of the swap-cache page at (mm, v), PT lock held: swap_free of
-// this entry, page_add_anon_rmap, the PTE present (writable and dirty when `writable`).
-void swap_in_map(Step& st, unsigned mm, unsigned v, bool writable);
+// this entry, page_add_anon_rmap, the PTE present; when the design's rule `reuse`s the
+// page for a write fault, maybe_mkwrite(pte_mkdirty(pte)).
+void swap_in_map(Step& st, unsigned mm, unsigned v, bool reuse);
 // zap_pte_range (mm/memory.c) of one PTE: a present page loses its mapping and reference;
 // a swap entry is freed (free_swap_and_cache: the page leaves the swap cache once no
 // entry names it and nothing maps it).

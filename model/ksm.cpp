@@ -37,8 +37,19 @@ enum class Wp { Busy, Failed, Done };
 //       if (page_mapcount(page) + 1 + swapped != page_count(page)) {
 //           set_pte_at(mm, addr, ptep, entry); goto out_unlock; }   /* O_DIRECT in progress */
 //       entry = pte_wrprotect(entry); set_pte_at_notify(mm, addr, ptep, entry); }
-// The design decides what keeps GUP-fast out (Design::KsmProtect). With PageAnonExclusive
-// (6.1 mm/ksm.c), an exclusive page triggers the check too, and after it:
+// Hugh Dickins' "ksm: fix bad user data when swapping" (2.6.36,
+// <alpine.LSU.2.00.1010021746180.27679@sister.anvils>; traits ksm_wrprotect =
+// PteWriteOrDirty) checks dirty PTEs too and cleans them:
+//   -	if (pte_write(*ptep)) {
+//   +	if (pte_write(*ptep) || pte_dirty(*ptep)) {
+//   -		entry = pte_wrprotect(entry);
+//   +		if (pte_dirty(entry))
+//   +			set_page_dirty(page);
+//   +		entry = pte_mkclean(pte_wrprotect(entry));
+// (set_page_dirty of an anonymous page matters to swap write-out, which the model does
+// not do: only the PTE changes.) The design decides what keeps GUP-fast out (traits
+// ksm_protect). With PageAnonExclusive (5.19 mm/ksm.c), an exclusive page triggers the
+// check too, and after it:
 //   if (anon_exclusive && page_try_share_anon_rmap(page)) { set_pte_at(restore); goto out_unlock; }
 // One step: the PTE is cleared and set again under the PT lock, so no walker sees it clear.
 Wp write_protect_page(Step& st, const Design& d, unsigned mm, unsigned v, u8 f) {
@@ -47,13 +58,15 @@ Wp write_protect_page(Step& st, const Design& d, unsigned mm, unsigned v, u8 f) 
   if (!p.present() || p.frame != f) return Wp::Failed;  // page_check_address: -EFAULT
   Frame& fr = st.s.frames[f];
   const bool exclusive = d.has_anon_exclusive() && (fr.flags & kFrameAnonExclusive);
-  if (!p.writable() && !exclusive) return Wp::Done;  // read-only already: mapped elsewhere too
-  switch (d.ksm_protect()) {
-    case Design::KsmProtect::PtLock: break;
-    case Design::KsmProtect::ClearFlush:  // flush_tlb_page: the IPI waits for IRQs-off walkers
+  const bool clean_too = d.traits().ksm_wrprotect == KsmWrprotect::PteWriteOrDirty;
+  const bool dirty = p.flags & kPteDirty;
+  if (!p.writable() && !(clean_too && dirty) && !exclusive) return Wp::Done;  // read-only already: mapped elsewhere too
+  switch (d.traits().ksm_protect) {
+    case KsmProtect::PtLock: break;
+    case KsmProtect::ClearFlush:  // flush_tlb_page: the IPI waits for IRQs-off walkers
       if (gup_fast_irqs_off(st.sc, st.s, mm)) return Wp::Busy;
       break;
-    case Design::KsmProtect::Brlock:  // br_write_lock: waits for every br_read_lock holder
+    case KsmProtect::Brlock:  // br_write_lock: waits for every br_read_lock holder
       if (st.s.brlock.writer != kNone || st.s.brlock.readers != 0) return Wp::Busy;
       break;
   }
@@ -64,7 +77,9 @@ Wp write_protect_page(Step& st, const Design& d, unsigned mm, unsigned v, u8 f) 
     fr.flags &= static_cast<u8>(~kFrameAnonExclusive);
   }
   d.unshare_table(st, mm);  // (cow-pte-table: break COW PTE before changing an entry)
-  pte_wrprotect(st, st.s.pte(mm, v));
+  Pte& q = st.s.pte(mm, v);
+  pte_wrprotect(st, q);
+  if (clean_too) q.flags &= static_cast<u8>(~kPteDirty);  // pte_mkclean
   return Wp::Done;
 }
 

@@ -1,6 +1,8 @@
 // KSM: ksmd merging two identical anonymous pages into one read-only KSM page, racing
-// with GUP (issue 6; ../shared/domain-kernel-designs.md D6, S7). How write_protect_page
-// keeps GUP-fast out of its page_count check is the design's (Design::ksm_protect).
+// with GUP (mm/ksm.c, merged in 2.6.32; the race with O_DIRECT was argued in the 2008
+// linux-mm thread "RFC: race between o_direct and fork", <20080925183846.GA6877@duo.random>).
+// Which PTEs write_protect_page checks, and how it keeps GUP-fast out of its page_count
+// check, are the design's (traits ksm_wrprotect, ksm_protect).
 #pragma once
 #include "model/design.hpp"
 

@@ -3,6 +3,7 @@
 #include "model/invariant.hpp"
 #include "model/kernel.hpp"
 #include "model/locks.hpp"
+#include "model/fault.hpp"
 #include "model/paths.hpp"
 
 namespace cow {
@@ -47,8 +48,8 @@ void munlock_vma_pages(Step& st, unsigned mm, const Vma& vma) {
 // sys_mlock -> do_mlock -> mlock_fixup (mm/mlock.c, v2.6.37), mmap_sem held for write:
 //   if (lock) { vma->vm_flags = newflags;        /* VM_LOCKED */
 //       ret = __mlock_vma_pages_range(vma, start, end); ... }
-// __mlock_vma_pages_range: gup_flags = FOLL_TOUCH | FOLL_GET, FOLL_WRITE per the design
-// (Design::mlock_write_fault); __get_user_pages walks the pages (follow_page, else
+// __mlock_vma_pages_range: gup_flags = FOLL_TOUCH | FOLL_GET, FOLL_WRITE per the design's
+// traits (mlock: MlockPopulate); __get_user_pages walks the pages (follow_page, else
 // handle_mm_fault and retry), and the loop mlocks each page it returns:
 //   lock_page(pages[i]); if (pages[i]->mapping) mlock_vma_page(pages[i]); unlock_page(pages[i]);
 // 2.6.38 (fed067da46ad, 110d74a921f4) sets VM_LOCKED under the write lock, drops it, and
@@ -57,11 +58,28 @@ void munlock_vma_pages(Step& st, unsigned mm, const Vma& vma) {
 // mlock_vma_page. A fault that fails (VM_FAULT_SIGBUS: ->page_mkwrite found the disk
 // full) ends the population: __get_user_pages returns -EFAULT and mlock returns -ENOMEM
 // (__mlock_posix_error_return), VM_LOCKED staying set.
+namespace {
+
+// Whether the population write-faults the pages of this VMA (FOLL_WRITE).
+//   v2.6.27 .. v2.6.37 (make_pages_present, __mlock_vma_pages_range):
+//       if (vma->vm_flags & VM_WRITE) gup_flags |= FOLL_WRITE;
+//   v2.6.38 (5ecfda041e4b): if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+bool mlock_write_fault(const Design& d, const Vma& vma) {
+  switch (d.traits().mlock) {
+    case MlockPopulate::WriteFaultsShared: return vma.flags & kVmWrite;
+    case MlockPopulate::ReadFaultsShared: return (vma.flags & (kVmWrite | kVmShared)) == kVmWrite;
+  }
+  UNREACHABLE("bad MlockPopulate");
+}
+
+}  // namespace
+
 bool step_mlock(Step& st, const Design& d) {
   const Op& op = st.op();
   const unsigned mm = st.def().mm;
   Thread& t = st.self();
-  const bool shared_mode = d.mlock_populates_under_read();
+  // fed067da46ad (2.6.38, with 5ecfda041e4b): the population runs under mmap_sem for read.
+  const bool shared_mode = d.traits().mlock == MlockPopulate::ReadFaultsShared;
   RwLock& sem = st.s.mms[mm].mmap_lock;
   switch (t.pc) {
     case kPcStart: {
@@ -95,7 +113,7 @@ bool step_mlock(Step& st, const Design& d) {
       if (st.s.ptl(mm).holder != kNone) return false;  // follow_page: spin_lock(ptl)
       const Vma* vma = find_vma(st.s, mm, op.page);
       INVARIANT(vma, "mlock lost its VMA under mmap_sem");
-      const bool write = d.mlock_write_fault(*vma);
+      const bool write = mlock_write_fault(d, *vma);
       const Pte& p = st.s.pte(mm, t.idx);
       const bool fault = !p.present() || (write && !p.writable());
       if (fault) {

@@ -1,7 +1,7 @@
-// mlock(2) and munlock(2), and what a VM_LOCKED VMA changes elsewhere (issue 6; the 2010
-// thread ../shared/seeds/lkml-2010-mlock-avoid-dirtying.txt and
-// ../shared/domain-kernel-designs.md D7, S9). Which faults mlock's population takes is
-// the design's (Design::mlock_write_fault).
+// mlock(2) and munlock(2), and what a VM_LOCKED VMA changes elsewhere (the 2010 lkml
+// thread "mlock: avoid dirtying pages and triggering writeback",
+// <1289996638-21439-4-git-send-email-walken@google.com>). Which faults mlock's population
+// takes, and under which mmap_sem mode, is the design's (traits mlock: MlockPopulate).
 #pragma once
 #include "model/design.hpp"
 

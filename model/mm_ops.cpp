@@ -69,8 +69,8 @@ void mprotect(Step& st, unsigned mm, const Op& op) {
 // so the next store faults. 9348b73c2e1b (5.11) skips maybe-pinned pages of a COW
 // mapping in an mm that pinned (pte_is_pinned).
 void clear_refs(Step& st, const Design& d, unsigned mm) {
-  const Design::SoftDirty mode = d.soft_dirty();
-  if (mode == Design::SoftDirty::None) {
+  const SoftDirty mode = d.traits().soft_dirty;
+  if (mode == SoftDirty::None) {
     st.label = "clear_refs_write(no soft-dirty in this kernel: referenced bits only)";
     return;
   }
@@ -80,7 +80,7 @@ void clear_refs(Step& st, const Design& d, unsigned mm) {
     if (!p.present()) continue;
     const Vma* vma = find_vma(st.s, mm, v);
     const bool pinned = vma && is_cow_mapping(*vma) && st.s.mms[mm].has_pinned && st.s.frames[p.frame].pincount > 0;
-    if (mode == Design::SoftDirty::SkipPinned && pinned) {
+    if (mode == SoftDirty::SkipPinned && pinned) {
       st.label = "clear_refs_pte_range:clear_soft_dirty(pte_is_pinned: skipped)";
       continue;
     }
@@ -114,7 +114,7 @@ void swap_out(Step& st, const Design& d, unsigned mm, unsigned page) {
   const u8 f = p.frame;
   Frame& fr = st.s.frames[f];
   if (!(fr.flags & kFrameSwapCache)) {
-    if (d.reclaim_skips_pinned() && fr.pincount > 0) {
+    if (d.traits().reclaim == Reclaim::SkipsPinned && fr.pincount > 0) {
       st.label = "shrink_page_list:page_maybe_dma_pinned(keep)";
       return;
     }

@@ -1,5 +1,5 @@
-// The kernel paths a thread runs, one atomic step at a time, and the successor function
-// the explorer calls.
+// The kernel paths a thread runs, one atomic step at a time: the program counters of
+// every path, and the successor function the explorer calls (model/successors.cpp).
 #pragma once
 #include <string_view>
 #include <vector>
@@ -10,7 +10,7 @@
 namespace cow {
 
 // Program counters within each operation's path. The letters follow the reference
-// scenario ODF (../shared/reference/odirect-fork.md): r = GUP-fast, s = slow GUP,
+// scenario ODF (docs/reference-odf.md): r = GUP-fast, s = slow GUP,
 // d = DMA, w = write fault, f = fork.
 enum Pc : u8 {
   kPcStart = 0,
@@ -50,10 +50,6 @@ struct Expansion {
 
 // Every enabled step of `s`, threads in id order (each thread has at most one).
 void successors(const Scenario& sc, const Design& d, const State& s, Expansion& out);
-
-// handle_mm_fault at (mm, v), PT lock held: a write fault (do_anonymous_page, do_cow_fault,
-// do_swap_page, do_wp_page) or a read fault (do_read_fault, do_swap_page).
-void fault_locked(Step& st, const Design& d, unsigned mm, unsigned v, bool write);
 
 // Records, in `after`, a change made in place to a page table two mms share.
 void mark_shared_table_writes(const State& before, State& after);

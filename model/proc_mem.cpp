@@ -7,16 +7,17 @@
 //     if (!page) {
 //       ret = faultin_page(tsk, vma, start, &foll_flags, nonblocking);
 //       ... goto retry; }
-//   faultin_page: ret = handle_mm_fault(vma, address, fault_flags);   // FAULT_FLAG_WRITE if FOLL_WRITE
-//     /* The VM_FAULT_WRITE bit tells us that do_wp_page has broken COW when necessary,
-//      * even if maybe_mkwrite decided not to set pte_write. We can thus safely do
-//      * subsequent page lookups as if they were reads. [...] */
-//     if ((ret & VM_FAULT_WRITE) && !(vma->vm_flags & VM_WRITE))
-//             *flags &= ~FOLL_WRITE;                      // <= 4.8: Dirty COW
-//             *flags |= FOLL_COW;                         // 4.9 (19be0eaffa3a)
-//   follow_page_pte: if ((flags & FOLL_WRITE) && !can_follow_write_pte(pte, flags)) return NULL;
-//     can_follow_write_pte: pte_write(pte) ||
-//         ((flags & FOLL_FORCE) && (flags & FOLL_COW) && pte_dirty(pte));   // 4.9
+//
+// What follow_page_pte lets a FOLL_WRITE lookup take (Design::can_follow_write_pte) and
+// what faultin_page does with the flags after the fault (Design::faultin_page) are the
+// design's: the FOLL_FORCE rule, which Dirty COW (CVE-2016-5195), its fix 19be0eaffa3a
+// (FOLL_COW, 4.9) and 5535be309971 (6.0: PageAnonExclusive, FOLL_COW removed) changed.
+// The fault reports VM_FAULT_WRITE itself (do_wp_page and do_swap_page, model/fault.cpp).
+//
+// check_vma_flags is 3.15's for every design (cda540ace6a1 "mm: get_user_pages(write,
+// force) refuse to COW in shared areas"): a FOLL_FORCE write into a VMA without VM_WRITE
+// is allowed only in a COW mapping (before 3.15, a read-only shared mapping of a file
+// opened for writing got an anonymous COW page, which the model does not express).
 //
 // Steps: p0 down_read(mmap_sem); p1 follow_page (the PT lock taken and dropped in the
 // step); p2 faultin_page (handle_mm_fault under the PT lock, then the flag update) and
@@ -27,15 +28,11 @@
 #include "model/invariant.hpp"
 #include "model/kernel.hpp"
 #include "model/locks.hpp"
+#include "model/fault.hpp"
 #include "model/paths.hpp"
 
 namespace cow {
 using namespace cow::kernel;
-
-namespace {
-constexpr u8 kFollWrite = 1 << 0;
-constexpr u8 kFollCow = 1 << 1;
-}  // namespace
 
 bool step_proc_mem_write(Step& st, const Design& d) {
   const Op& op = st.op();
@@ -46,15 +43,17 @@ bool step_proc_mem_write(Step& st, const Design& d) {
       st.label = "mem_rw:get_user_pages_remote:down_read(mmap_sem)";
       if (!locks::try_down_read(st.s.mms[mm].mmap_lock)) return false;
       const Vma* vma = find_vma(st.s, mm, op.page);
-      // check_vma_flags (mm/gup.c, 4.x): a FOLL_FORCE write to a VMA without VM_WRITE is
-      // allowed only in a COW mapping ("if (!is_cow_mapping(vm_flags)) return -EFAULT").
-      if (!vma || ((vma->flags & kVmShared) && !(vma->flags & kVmWrite))) {  // -EFAULT: nothing written
+      // check_vma_flags (mm/gup.c, 4.8):
+      //   if (write) { if (!(vm_flags & VM_WRITE)) {
+      //           if (!(gup_flags & FOLL_FORCE)) return -EFAULT;
+      //           if (!is_cow_mapping(vm_flags)) return -EFAULT; } }
+      if (!vma || (!(vma->flags & kVmWrite) && !is_cow_mapping(*vma))) {  // -EFAULT: nothing written
         locks::up_read(st.s.mms[mm].mmap_lock);
         st.label = "mem_rw:get_user_pages_remote(EFAULT)";
         st.finish_op();
         return true;
       }
-      t.idx = kFollWrite;  // FOLL_WRITE | FOLL_FORCE
+      t.idx = kFollWrite;  // FOLL_WRITE | FOLL_FORCE (FOLL_FORCE implied: not stored)
       st.go(kPcS1);
       return true;
     }
@@ -62,13 +61,14 @@ bool step_proc_mem_write(Step& st, const Design& d) {
       st.label = "__get_user_pages:follow_page_mask";
       if (st.s.ptl(mm).holder != kNone) return false;
       const Pte& p = st.s.pte(mm, op.page);
-      const bool can_follow_write =
-          p.writable() || (d.foll_cow() && (t.idx & kFollCow) && (p.flags & kPteDirty));
-      if (p.present() && (!(t.idx & kFollWrite) || can_follow_write)) {
+      const Vma* vma = find_vma(st.s, mm, op.page);
+      INVARIANT(vma, "proc_mem_write lost its VMA under mmap_sem");
+      const FollFlags foll = t.idx | kFollForce;
+      if (p.present() && (!(foll & kFollWrite) || d.can_follow_write_pte(st.s, p, *vma, foll))) {
         get_page(st.s, p.frame);
         t.frame = p.frame;
-        st.label = (t.idx & kFollWrite) ? "__get_user_pages:follow_page_mask(FOLL_WRITE):get_page"
-                                        : "__get_user_pages:follow_page_mask(read):get_page";
+        st.label = (foll & kFollWrite) ? "__get_user_pages:follow_page_mask(FOLL_WRITE):get_page"
+                                       : "__get_user_pages:follow_page_mask(read):get_page";
         st.go(kPcS3);
       } else {
         st.label = "__get_user_pages:follow_page_mask(no page)";
@@ -78,30 +78,28 @@ bool step_proc_mem_write(Step& st, const Design& d) {
     }
     case kPcS2: {  // faultin_page: handle_mm_fault under the PT lock, then the flags
       if (st.s.ptl(mm).holder != kNone) return false;
-      const bool write = t.idx & kFollWrite;
-      const Pte before = st.s.pte(mm, op.page);
+      const FollFlags before = t.idx | kFollForce;
+      const bool write = before & kFollWrite;
       st.count(Cost::Fault);
-      fault_locked(st, d, mm, op.page, write);
+      const VmFault ret = fault_locked(st, d, mm, op.page, write);
       if (st.out_of_frames) return true;
       if (st.sigbus) {  // VM_FAULT_SIGBUS: get_user_pages fails, mem_rw returns -EFAULT
         st.label = "faultin_page:handle_mm_fault:VM_FAULT_SIGBUS(EFAULT)";
         st.go(kPcD1);
         return true;
       }
-      const Pte& after = st.s.pte(mm, op.page);
-      // VM_FAULT_WRITE: do_wp_page / do_cow_fault broke COW (a new page) or reused the page.
-      const bool vm_fault_write = write && after.present() && (after.frame != before.frame || after.writable());
       const Vma* vma = find_vma(st.s, mm, op.page);
-      if (vm_fault_write && vma && !(vma->flags & kVmWrite)) {
-        if (d.foll_cow()) {
-          t.idx |= kFollCow;
-          st.label = "faultin_page:handle_mm_fault(write)+FOLL_COW";
-        } else {
-          t.idx &= static_cast<u8>(~kFollWrite);
-          st.label = "faultin_page:handle_mm_fault(write)+drop FOLL_WRITE";
-        }
+      INVARIANT(vma, "proc_mem_write lost its VMA under mmap_sem");
+      const FollFlags after = d.faultin_page(before, ret, *vma);
+      t.idx = static_cast<u8>(after & (kFollWrite | kFollCow));
+      if ((before & kFollWrite) && !(after & kFollWrite)) {
+        st.label = "faultin_page:handle_mm_fault(write)+drop FOLL_WRITE";
+      } else if (!(before & kFollCow) && (after & kFollCow)) {
+        st.label = "faultin_page:handle_mm_fault(write)+FOLL_COW";
       } else {
-        st.label = write ? "faultin_page:handle_mm_fault(write)" : "faultin_page:handle_mm_fault(read)";
+        st.label = write ? ((ret & kVmFaultWrite) ? "faultin_page:handle_mm_fault(write):VM_FAULT_WRITE"
+                                                  : "faultin_page:handle_mm_fault(write)")
+                         : "faultin_page:handle_mm_fault(read)";
       }
       st.go(kPcS1);
       return true;

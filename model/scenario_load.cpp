@@ -800,8 +800,10 @@ class Loader {
         f.refcount = 1;
         f.mapcount = 1;
         f.flags = kFrameAnon;
+        // Faulted in by its owner: a store to a writable VMA (do_anonymous_page:
+        // pte_mkwrite(pte_mkdirty(entry))), present read-only otherwise.
         s.tables[d.mm].pte[v] = Pte{static_cast<u8>(next_frame),
-                                    static_cast<u8>(kPtePresent | ((d.vma.flags & kVmWrite) ? kPteWrite : 0))};
+                                    static_cast<u8>(kPtePresent | ((d.vma.flags & kVmWrite) ? kPteWrite | kPteDirty : 0))};
         ++next_frame;
       }
     }

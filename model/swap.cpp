@@ -2,7 +2,6 @@
 // swapped-out page is never written out and freed, so a swap-in always finds it in the
 // swap cache (lookup_swap_cache), with the reference the cache holds. That is the case
 // the reuse rules of do_wp_page and do_swap_page disagree on (refcount vs mapcount).
-#include "model/design.hpp"
 #include "model/invariant.hpp"
 #include "model/kernel.hpp"
 
@@ -16,7 +15,7 @@ void try_to_free_swap(Step& st, u8 f) {
   put_page(st.s, f);
 }
 
-void swap_in_map(Step& st, unsigned mm, unsigned v, bool writable) {
+void swap_in_map(Step& st, unsigned mm, unsigned v, bool reuse) {
   Pte& p = st.s.pte(mm, v);
   INVARIANT(p.swapped(), "swap-in of a PTE that is not a swap entry");
   const u8 f = p.frame;
@@ -25,8 +24,8 @@ void swap_in_map(Step& st, unsigned mm, unsigned v, bool writable) {
   fr.swapcount--;  // swap_free(entry)
   get_page(st.s, f);
   page_dup_rmap(st.s, f);  // page_add_anon_rmap
-  set_pte(st.s, mm, v, f, writable);
-  if (writable) p.flags |= kPteDirty;  // maybe_mkwrite(pte_mkdirty(pte))
+  set_pte(st.s, mm, v, f, false);
+  if (reuse) maybe_mkwrite_dirty(st.s, mm, v);  // pte = maybe_mkwrite(pte_mkdirty(pte), vma)
 }
 
 void zap_pte(Step& st, unsigned mm, unsigned v) {
@@ -55,27 +54,5 @@ void copy_swap_pte(Step& st, unsigned src, unsigned dst, unsigned v) {
 }
 
 }  // namespace kernel
-
-// do_swap_page (mm/memory.c, v5.8), PT lock held:
-//   if ((vmf->flags & FAULT_FLAG_WRITE) && reuse_swap_page(page, NULL)) {
-//           pte = maybe_mkwrite(pte_mkdirty(pte), vma); vmf->flags &= ~FAULT_FLAG_WRITE; }
-//   set_pte_at(...); do_page_add_anon_rmap(...); swap_free(entry);
-//   if (vmf->flags & FAULT_FLAG_WRITE) ret |= do_wp_page(vmf);   (the caller, here)
-// reuse_swap_page (mm/swapfile.c, v5.8): count = page_mapcount + page_swapcount (this
-// entry included); reuse iff count <= 1, and then delete_from_swap_cache. 2.6.27's
-// do_swap_page uses can_share_swap_page, which counts the same way. Neither looks at
-// page_count: a GUP reference does not stop the reuse.
-void Design::do_swap_page(Step& st, unsigned mm, unsigned v, bool write) const {
-  using namespace kernel;
-  st.label = write ? "do_swap_page(write)" : "do_swap_page";
-  const u8 f = st.s.pte(mm, v).frame;
-  const Frame& fr = st.s.frames[f];
-  const bool reuse = write && fr.mapcount + fr.swapcount <= 1;  // reuse_swap_page
-  swap_in_map(st, mm, v, reuse);
-  if (reuse) {
-    st.label = "do_swap_page(write):reuse_swap_page";
-    try_to_free_swap(st, f);
-  }
-}
 
 }  // namespace cow

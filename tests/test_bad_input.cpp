@@ -17,6 +17,7 @@
 #include "model/bounds.hpp"
 #include "model/design.hpp"
 #include "properties/property.hpp"
+#include "model/design_registry.hpp"
 
 namespace fs = std::filesystem;
 

@@ -19,6 +19,7 @@
 #include "model/paths.hpp"
 #include "model/scenario_load.hpp"
 #include "tests/cli_run.hpp"
+#include "model/design_registry.hpp"
 
 using namespace cow;
 namespace fs = std::filesystem;

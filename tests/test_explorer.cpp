@@ -6,6 +6,7 @@
 #include "checker/store.hpp"
 #include "model/paths.hpp"
 #include "model/scenario_load.hpp"
+#include "model/design_registry.hpp"
 #include <filesystem>
 
 using namespace cow;

@@ -318,19 +318,24 @@ TEST_CASE("cow-pte-table keeps the v5.19 verdicts and copies no PTE at fork", "[
   CHECK(shared_forks >= 25);  // most forks find a table that can be shared (31 of the 62 rows)
 }
 
-// Issue 6, Dirty COW (CVE-2016-5195): found on v4.8 (and every kernel before 4.9 in the
-// library) by the interleaving of the public exploit, in 9 steps; gone from v4.9 on.
-TEST_CASE("dirty_cow: v4.8 writes the read-only file in 9 steps, v4.9 does not", "[golden][dirty-cow]") {
+// Dirty COW (CVE-2016-5195): found on v4.8 (and every kernel before 4.9 in the library)
+// by the interleaving of the public exploit, in 11 steps; gone from v4.9 on. The first
+// write fault (do_cow_fault) makes the private copy but reports no VM_FAULT_WRITE, so
+// __get_user_pages faults a second time: do_wp_page reuses the copy, returns
+// VM_FAULT_WRITE, and faultin_page drops FOLL_WRITE.
+TEST_CASE("dirty_cow: v4.8 writes the read-only file in 11 steps, v4.9 does not", "[golden][dirty-cow]") {
   CheckRun bad = check("dirty_cow.toml", "v4.8", {}, {"file-integrity"});
   REQUIRE(bad.result.outcomes.size() == 1);
   REQUIRE(bad.result.outcomes[0].violated);
-  REQUIRE(bad.traces[0].steps.size() == 9);
-  // the write fault's COW, the zap of the copy, the read fault on the page-cache page
+  REQUIRE(bad.traces[0].steps.size() == 11);
+  // the write fault's COW, the second write fault (reuse: VM_FAULT_WRITE), the zap of the
+  // copy, the read fault on the page-cache page
   std::vector<std::string> labels;
   for (const auto& s : bad.traces[0].steps) labels.push_back(s.label);
-  CHECK(labels[2] == "faultin_page:handle_mm_fault(write)+drop FOLL_WRITE");
-  CHECK(labels[4] == "madvise_dontneed:zap_page_range");
-  CHECK(labels[6] == "faultin_page:handle_mm_fault(read)");
+  CHECK(labels[2] == "faultin_page:handle_mm_fault(write)");
+  CHECK(labels[4] == "faultin_page:handle_mm_fault(write)+drop FOLL_WRITE");
+  CHECK(labels[6] == "madvise_dontneed:zap_page_range");
+  CHECK(labels[8] == "faultin_page:handle_mm_fault(read)");
   for (const char* d : {"v2.6.27", "pg_gup"}) CHECK(check("dirty_cow.toml", d, {}, {"file-integrity"}).result.any_violated());
   for (const char* d : {"v4.9", "v5.8", "v5.19", "cow-pte-table"}) {
     CheckRun good = check("dirty_cow.toml", d, {}, {}, true);

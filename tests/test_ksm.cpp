@@ -6,6 +6,7 @@
 #include "checker/run.hpp"
 #include "model/scenario_load.hpp"
 #include "tests/check_helpers.hpp"
+#include "model/design_registry.hpp"
 
 using namespace cow;
 

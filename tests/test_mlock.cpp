@@ -9,6 +9,7 @@
 #include "model/scenario_load.hpp"
 #include "properties/smt_property.hpp"
 #include "tests/check_helpers.hpp"
+#include "model/design_registry.hpp"
 
 using namespace cow;
 

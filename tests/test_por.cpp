@@ -14,6 +14,7 @@
 #include "model/scenario_load.hpp"
 #include "properties/smt_property.hpp"
 #include "tests/mutation.hpp"
+#include "model/design_registry.hpp"
 
 using namespace cow;
 

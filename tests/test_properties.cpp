@@ -13,6 +13,7 @@
 #include "properties/smt_property.hpp"
 #include "tests/mutation.hpp"
 #include "tests/cli_run.hpp"
+#include "model/design_registry.hpp"
 
 using namespace cow;
 using namespace cowtest;

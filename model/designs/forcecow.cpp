@@ -13,6 +13,7 @@
 // Andrea pointed at ("you've to decide how to make gup_fast block").
 #include "model/designs/forcecow.hpp"
 
+#include "model/design_registry.hpp"
 #include "model/kernel.hpp"
 
 namespace cow::designs {
@@ -21,23 +22,20 @@ using namespace cow::kernel;
 bool ForceCow::copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) const {
   st.label = "copy_one_pte:forcecow";
   const Pte& p = st.s.pte(src, v);
-  if (!p.present()) return true;
   const Vma* vma = find_vma(st.s, src, v);
   const Frame& f = st.s.frames[p.frame];
   if (vma && is_cow_mapping(*vma) && (f.flags & kFrameAnon) && f.refcount != f.mapcount) {
     // forcecow: the child gets a private writable copy; the parent PTE is left alone.
-    u8 g = alloc_copy(st, p.frame);
+    const u8 g = alloc_copy(st, p.frame);
     if (g == kNone) return true;
-    set_pte(st.s, dst, v, g, true);
+    set_pte(st.s, dst, v, g, false);
+    maybe_mkwrite_dirty(st.s, dst, v);  // (the child's COW break: wp_page_copy's maybe_mkwrite(pte_mkdirty()))
     return true;
   }
   share_wrprotected(st, src, dst, v);
   return true;
 }
 
-const Design* make_forcecow() {
-  static const ForceCow d;
-  return &d;
-}
+static const RegisterDesign<ForceCow> registered;
 
 }  // namespace cow::designs

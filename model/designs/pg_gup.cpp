@@ -24,73 +24,58 @@
 // The model does fork_pre_cow inside the step (the kernel drops both PT locks to allocate
 // and retries the pte if it changed); the page lock is always taken (no contention modelled,
 // the kernel's failed trylock also forces the copy).
-#include "model/designs/v2_6_27.hpp"
+#include "model/designs/pg_gup.hpp"
 
+#include "model/design_registry.hpp"
 #include "model/kernel.hpp"
 
 namespace cow::designs {
 using namespace cow::kernel;
 
-class PgGup : public V2_6_27 {
- public:
-  std::string_view name() const override { return "pg_gup"; }
-  std::string_view summary() const override {
-    return "fork write-protects first, then copies PG_gup anon pages with page_count != page_mapcount; "
-           "GUP-fast re-checks the PTE after get_page";
-  }
-  std::string_view source() const override {
-    return "Arcangeli <20090316135654.GA17949@random.random> (2009, not merged)";
-  }
-
-  bool gup_fast_get_page(Step& st) const override {
-    const Op& op = st.op();
-    const u8 f = st.self().frame;
-    get_page(st.s, f);
-    if (st.s.frames[f].flags & kFrameAnon) {
-      st.s.frames[f].flags |= kFrameGup;  // SetPageGUP
-      if (!pte_still_maps(st.s, st.def().mm, op.page, f, op.gup_write || gup_forces_write())) {  // the re-check after smp_mb()
-        st.label = "gup_pte_range:get_page+SetPageGUP+recheck(put_page)";
-        put_page(st.s, f);
-        return false;
-      }
-    }
-    st.label = "gup_pte_range:get_page+SetPageGUP";
-    pin_taken(st, op.pin, f);
-    return true;
-  }
-  bool gup_fast_rechecks() const override { return true; }
-
-  void gup_slow_got_page(Step& st, u8 f) const override {
-    if (st.s.frames[f].flags & kFrameAnon) st.s.frames[f].flags |= kFrameGup;  // follow_page: SetPageGUP
-  }
-
-  bool copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) const override {
-    st.label = "copy_one_pte";
-    Pte& p = st.s.pte(src, v);
-    if (!p.present()) return true;
-    const Vma* vma = find_vma(st.s, src, v);
-    const bool cow = vma && is_cow_mapping(*vma);
-    const bool was_writable = p.writable();
-    share_wrprotected(st, src, dst, v);  // ptep_set_wrprotect, get_page, page_dup_rmap, child pte
-    const u8 f = p.frame;
-    const Frame& fr = st.s.frames[f];
-    if (cow && was_writable && (fr.flags & kFrameAnon) && (fr.flags & kFrameGup) && fr.refcount != fr.mapcount) {
-      // fork_pre_cow: the child gets a copy, the parent's pte is writable again
-      st.label = "copy_one_pte:PageGUP+fork_pre_cow";
-      u8 g = alloc_copy(st, f);
-      if (g == kNone) return true;
-      page_remove_rmap(st.s, f);
+bool PgGup::gup_fast_grab(Step& st) const {
+  const Op& op = st.op();
+  const u8 f = st.self().frame;
+  get_page(st.s, f);
+  if (st.s.frames[f].flags & kFrameAnon) {
+    st.s.frames[f].flags |= kFrameGup;  // SetPageGUP
+    if (!pte_still_maps(st.s, st.def().mm, op.page, f, op.gup_write || traits().gup_breaks_cow_for_read)) {  // the re-check after smp_mb()
+      st.label = "gup_pte_range:get_page+SetPageGUP+recheck(put_page)";
       put_page(st.s, f);
-      set_pte(st.s, dst, v, g, true);
-      pte_mkwrite(st.s.pte(src, v));
+      return false;
     }
-    return true;
   }
-};
-
-const Design* make_pg_gup() {
-  static const PgGup d;
-  return &d;
+  st.label = "gup_pte_range:get_page+SetPageGUP";
+  pin_taken(st, op.pin, f);
+  return true;
 }
+
+void PgGup::gup_slow_got_page(Step& st, u8 f) const {
+  if (st.s.frames[f].flags & kFrameAnon) st.s.frames[f].flags |= kFrameGup;  // follow_page: SetPageGUP
+}
+
+bool PgGup::copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) const {
+  st.label = "copy_one_pte";
+  Pte& p = st.s.pte(src, v);
+  const Vma* vma = find_vma(st.s, src, v);
+  const bool cow = vma && is_cow_mapping(*vma);
+  const bool was_writable = p.writable();
+  share_wrprotected(st, src, dst, v);  // ptep_set_wrprotect, get_page, page_dup_rmap, child pte
+  const u8 f = p.frame;
+  const Frame& fr = st.s.frames[f];
+  if (cow && was_writable && (fr.flags & kFrameAnon) && (fr.flags & kFrameGup) && fr.refcount != fr.mapcount) {
+    // fork_pre_cow: the child gets a copy, the parent's pte is writable again
+    st.label = "copy_one_pte:PageGUP+fork_pre_cow";
+    const u8 g = alloc_copy(st, f);
+    if (g == kNone) return true;
+    page_remove_rmap(st.s, f);
+    put_page(st.s, f);
+    set_pte(st.s, dst, v, g, false);
+    maybe_mkwrite_dirty(st.s, dst, v);
+    pte_mkwrite(st.s.pte(src, v));
+  }
+  return true;
+}
+
+static const RegisterDesign<PgGup> registered;
 
 }  // namespace cow::designs

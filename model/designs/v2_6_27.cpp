@@ -6,34 +6,36 @@
 //   write fault: do_wp_page reuses the page when can_share_swap_page() says the mapcount
 //                is 1, else copies; page_count (GUP references) is ignored.
 //   GUP-fast:    x86 gup_pte_range reads the PTE locklessly, checks PRESENT|USER|RW and
-//                takes get_page(); it never re-reads the PTE (8174c430e445).
+//                takes get_page(); it never re-reads the PTE (8174c430e445): traits
+//                gup_fast_walk = NoRecheck, the shared code in model/gup.cpp.
+//   FOLL_FORCE:  follow_page needs pte_write for FOLL_WRITE; after a fault that returned
+//                VM_FAULT_WRITE, get_user_pages looks the page up as a read.
 #include "model/designs/v2_6_27.hpp"
 
+#include "model/design_registry.hpp"
 #include "model/kernel.hpp"
-#include "model/locks.hpp"
 
 namespace cow::designs {
 using namespace cow::kernel;
 
-// copy_pte_range (mm/memory.c, v2.6.27): spin_lock(dst_ptl); spin_lock_nested(src_ptl).
-// The child's table is not reachable by anyone else yet, so only the parent's PT lock
-// is observable.
-bool V2_6_27::fork_pte_lock(Step& st, unsigned src_mm) const {
-  st.label = "copy_pte_range:spin_lock(ptl)";
-  return locks::try_spin_lock(st.s.ptl(src_mm), st.tid);
-}
-
-// copy_pte_range (mm/memory.c, v2.6.27): spin_unlock(src_ptl); pte_unmap_unlock(dst).
-void V2_6_27::fork_pte_unlock(Step& st, unsigned src_mm) const {
-  st.label = "copy_pte_range:spin_unlock(ptl)";
-  locks::spin_unlock(st.s.ptl(src_mm), st.tid);
-}
-
 // copy_one_pte (mm/memory.c, v2.6.27, lines 491-555):
-//   if (is_cow_mapping(vm_flags)) { ptep_set_wrprotect(src_mm, addr, src_pte);
-//                                   pte = pte_wrprotect(pte); }
+//   if (is_cow_mapping(vm_flags)) {
+//           ptep_set_wrprotect(src_mm, addr, src_pte);
+//           pte = pte_wrprotect(pte);
+//   }
+//   /*
+//    * If it's a shared mapping, mark it clean in
+//    * the child
+//    */
+//   if (vm_flags & VM_SHARED)
+//           pte = pte_mkclean(pte);
+//   pte = pte_mkold(pte);
 //   page = vm_normal_page(vma, addr, pte);
-//   if (page) { get_page(page); page_dup_rmap(page, vma, addr); }
+//   if (page) {
+//           get_page(page);
+//           page_dup_rmap(page, vma, addr);
+//           rss[!!PageAnon(page)]++;
+//   }
 //   set_pte_at(dst_mm, addr, dst_pte, pte);
 void V2_6_27::share_wrprotected(Step& st, unsigned src, unsigned dst, unsigned v) {
   Pte& p = st.s.pte(src, v);
@@ -41,64 +43,84 @@ void V2_6_27::share_wrprotected(Step& st, unsigned src, unsigned dst, unsigned v
   if (vma && is_cow_mapping(*vma)) pte_wrprotect(st, p);  // ptep_set_wrprotect: no TLB flush here
   get_page(st.s, p.frame);
   page_dup_rmap(st.s, p.frame);
-  st.s.pte(dst, v) = p;  // set_pte_at(dst_mm, ...)
+  Pte child = p;
+  if (vma && (vma->flags & kVmShared)) child.flags &= static_cast<u8>(~kPteDirty);  // pte_mkclean
+  st.s.pte(dst, v) = child;  // set_pte_at(dst_mm, ...)
 }
 
 bool V2_6_27::copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) const {
   st.label = "copy_one_pte";
-  if (!st.s.pte(src, v).present()) return true;  // pte_none: copy_pte_range skips it
   share_wrprotected(st, src, dst, v);
-  return true;
-}
-
-bool V2_6_27::gup_fast_enter(Step&) const { UNREACHABLE("v2.6.27 GUP-fast has no entry step"); }
-
-// gup_pte_range (arch/x86/mm/gup.c, v2.6.27): local_irq_disable() is held by the caller;
-//   pte_t pte = gup_get_pte(ptep);
-//   if ((pte_val(pte) & (mask | _PAGE_SPECIAL)) != mask) return 0;   -> slow path
-// mask = _PAGE_PRESENT|_PAGE_USER, plus _PAGE_RW for a write.
-bool V2_6_27::gup_fast_read_pte(Step& st, unsigned mm, unsigned v, bool write) const {
-  st.label = "gup_pte_range:gup_get_pte";
-  const Pte& p = st.s.pte(mm, v);
-  if (!p.present() || (write && !p.writable())) return false;
-  st.self().frame = p.frame;
-  return true;
-}
-
-// gup_pte_range (arch/x86/mm/gup.c, v2.6.27): page = pte_page(pte); get_page(page);
-// no re-read of the PTE afterwards.
-bool V2_6_27::gup_fast_get_page(Step& st) const {
-  st.label = "gup_pte_range:get_page";
-  u8 f = st.self().frame;
-  get_page(st.s, f);
-  pin_taken(st, st.op().pin, f);
   return true;
 }
 
 // do_wp_page (mm/memory.c, v2.6.27, lines 1762-1918), PT lock held, anonymous page:
 //   if (trylock_page(old_page)) { reuse = can_share_swap_page(old_page); unlock_page(); }
 //   can_share_swap_page (mm/swapfile.c): page_mapcount(page) (+ swapcount) == 1
-// reuse: entry = maybe_mkwrite(pte_mkdirty(entry)); the page stays.
-// copy:  new_page = alloc + cow_user_page; set_pte(new, writable);
-//        page_add_new_anon_rmap(new); page_remove_rmap(old); page_cache_release(old).
+// reuse: entry = maybe_mkwrite(pte_mkdirty(entry), vma); ret |= VM_FAULT_WRITE; the
+//        page stays.
+// copy:  new_page = alloc + cow_user_page; entry = maybe_mkwrite(pte_mkdirty(entry), vma);
+//        page_add_new_anon_rmap(new); page_remove_rmap(old); page_cache_release(old);
+//        ret |= VM_FAULT_WRITE.
 // The kernel drops the PT lock around the copy and re-checks pte_same(); the reference
 // scenario makes the whole fault one step, which is equivalent while every other PTE
-// writer takes the PT lock. Swap and the page lock are not in this model yet (no
-// swapcache, trylock_page always succeeds).
+// writer takes the PT lock. The page lock is not modelled: trylock_page always succeeds.
 //   can_share_swap_page (mm/swapfile.c, v2.6.27): count = page_mapcount(page);
 //       if (count <= 1 && PageSwapCache(page)) count += page_swapcount(page);
 //       return count == 1;
-void V2_6_27::do_wp_page(Step& st, unsigned mm, unsigned v) const {
-  st.label = "do_wp_page";
-  Pte& p = st.s.pte(mm, v);
-  u8 old = p.frame;
+VmFault V2_6_27::do_wp_page(Step& st, unsigned mm, unsigned v, FaultFlags) const {
+  const u8 old = st.s.pte(mm, v).frame;
   if (mapcount_reuse(st.s.frames[old])) {  // can_share_swap_page
     st.label = "do_wp_page:can_share_swap_page(reuse)";
-    pte_mkwrite(p);
-    return;
+    return wp_page_reuse(st, mm, v);
   }
   st.label = "do_wp_page:cow_user_page";
-  wp_page_copy(st, mm, v, true);
+  return wp_page_copy(st, *this, mm, v, kFaultFlagWrite);
 }
+
+// do_swap_page (mm/memory.c, v2.6.27), PT lock held:
+//   if (write_access && can_share_swap_page(page)) {
+//           pte = maybe_mkwrite(pte_mkdirty(pte), vma); write_access = 0; }
+//   set_pte_at(...); page_add_anon_rmap(...); swap_free(entry);
+//   if (write_access) { ret |= do_wp_page(...); }        (the caller, model/fault.cpp)
+// can_share_swap_page counts mappings plus swap entries (this one included), as 5.8's
+// reuse_swap_page does (and then delete_from_swap_cache); neither looks at page_count: a
+// GUP reference does not stop the reuse. The reuse reports no VM_FAULT_WRITE (v2.6.32
+// neither; v4.8 does, v4_8.hpp).
+bool V2_6_27::swap_in(Step& st, unsigned mm, unsigned v, FaultFlags flags) {
+  const bool write = flags & kFaultFlagWrite;
+  st.label = write ? "do_swap_page(write)" : "do_swap_page";
+  const u8 f = st.s.pte(mm, v).frame;
+  const Frame& fr = st.s.frames[f];
+  const bool reuse = write && fr.mapcount + fr.swapcount <= 1;  // can_share_swap_page
+  swap_in_map(st, mm, v, reuse);
+  if (!reuse) return false;
+  st.label = "do_swap_page(write):reuse_swap_page";
+  try_to_free_swap(st, f);
+  return true;
+}
+
+VmFault V2_6_27::do_swap_page(Step& st, unsigned mm, unsigned v, FaultFlags flags) const {
+  swap_in(st, mm, v, flags);
+  return 0;
+}
+
+// follow_page (mm/memory.c, v2.6.27):
+//   if ((flags & FOLL_WRITE) && !pte_write(pte)) goto unlock;
+bool V2_6_27::can_follow_write_pte(const State&, const Pte& pte, const Vma&, FollFlags) const {
+  return pte.writable();
+}
+
+// __get_user_pages (mm/memory.c, v2.6.27), after handle_mm_fault:
+//   /* The VM_FAULT_WRITE bit tells us that do_wp_page has broken COW when necessary,
+//    * even if maybe_mkwrite decided not to set pte_write. We can thus safely do
+//    * subsequent page lookups as if they were reads. */
+//   if (ret & VM_FAULT_WRITE) foll_flags &= ~FOLL_WRITE;
+FollFlags V2_6_27::faultin_page(FollFlags flags, VmFault ret, const Vma&) const {
+  if (ret & kVmFaultWrite) flags &= static_cast<FollFlags>(~kFollWrite);
+  return flags;
+}
+
+static const RegisterDesign<V2_6_27> registered;
 
 }  // namespace cow::designs

@@ -2,29 +2,33 @@
 // (Linus, 18 Oct 2016), the Dirty COW fix: "we introduce a new internal FOLL_COW flag to
 // mark the 'yes, we already did a COW' rather than play racy games with FOLL_WRITE [...]
 // and then use the pte dirty flag to validate that the FOLL_COW flag is still valid."
-//   faultin_page (mm/gup.c, v4.9):
-//       if ((ret & VM_FAULT_WRITE) && !(vma->vm_flags & VM_WRITE)) *flags |= FOLL_COW;
-//   can_follow_write_pte: return pte_write(pte) ||
-//       ((flags & FOLL_FORCE) && (flags & FOLL_COW) && pte_dirty(pte));
 // After MADV_DONTNEED zaps the private copy, the page-cache page a read fault maps is
 // clean: FOLL_WRITE is still set, the lookup fails, and a new write fault makes a new copy.
-#include "model/designs/v4_8.hpp"
+#include "model/designs/v4_9.hpp"
+
+#include "model/design_registry.hpp"
 
 namespace cow::designs {
 
-class V4_9 : public V4_8 {
- public:
-  std::string_view name() const override { return "v4.9"; }
-  std::string_view summary() const override {
-    return "v4.8 plus FOLL_COW: a FOLL_FORCE write keeps FOLL_WRITE and trusts only a dirty PTE (19be0eaffa3a)";
-  }
-  std::string_view source() const override { return "19be0eaffa3a (4.9): mm/gup.c faultin_page, can_follow_write_pte"; }
-  bool foll_cow() const override { return true; }
-};
-
-const Design* make_v4_9() {
-  static const V4_9 d;
-  return &d;
+// can_follow_write_pte (mm/gup.c, v4.9):
+//   /*
+//    * FOLL_FORCE can write to even unwritable pte's, but only
+//    * after we've gone through a COW cycle and they are dirty.
+//    */
+//   return pte_write(pte) ||
+//           ((flags & FOLL_FORCE) && (flags & FOLL_COW) && pte_dirty(pte));
+bool V4_9::can_follow_write_pte(const State&, const Pte& pte, const Vma&, FollFlags flags) const {
+  return pte.writable() || ((flags & kFollForce) && (flags & kFollCow) && (pte.flags & kPteDirty));
 }
+
+// faultin_page (mm/gup.c, v4.9):
+//   if ((ret & VM_FAULT_WRITE) && !(vma->vm_flags & VM_WRITE))
+//           *flags |= FOLL_COW;
+FollFlags V4_9::faultin_page(FollFlags flags, VmFault ret, const Vma& vma) const {
+  if ((ret & kVmFaultWrite) && !(vma.flags & kVmWrite)) flags |= kFollCow;
+  return flags;
+}
+
+static const RegisterDesign<V4_9> registered;
 
 }  // namespace cow::designs

@@ -1,11 +1,10 @@
 // v5.9: see v5_9.hpp.
 #include "model/designs/v5_9.hpp"
 
+#include "model/design_registry.hpp"
+
 namespace cow::designs {
 
-const Design* make_v5_9() {
-  static const V5_9 d;
-  return &d;
-}
+static const RegisterDesign<V5_9> registered;
 
 }  // namespace cow::designs

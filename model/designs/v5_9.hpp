@@ -12,13 +12,16 @@ namespace cow::designs {
 
 class V5_9 : public V5_9_rc {
  public:
-  std::string_view name() const override { return "v5.9"; }
-  std::string_view summary() const override {
-    return "v5.9-rc plus early COW at fork of pages that may be pinned (mm->has_pinned, page_maybe_dma_pinned)";
-  }
-  std::string_view source() const override {
-    return "70e806e4e645 + f3c64eda3e50 (v5.9): mm/memory.c copy_present_pte, copy_present_page";
-  }
+  static constexpr DesignTraits kTraits = [] {
+    DesignTraits t = V5_9_rc::kTraits;
+    t.name = "v5.9";
+    t.base = "v5.9-rc";
+    t.kernel = "5.9";
+    t.date = "2020-10-11";
+    t.summary = "v5.9-rc plus early COW at fork of pages that may be pinned (mm->has_pinned, page_maybe_dma_pinned)";
+    t.source = "70e806e4e645 + f3c64eda3e50 (v5.9): mm/memory.c copy_present_pte, copy_present_page";
+    return t;
+  }();
 
   // copy_present_pte / copy_present_page (mm/memory.c, v5.9):
   //   if (!is_cow_mapping(src_vma->vm_flags)) return 1;          // share as before
@@ -39,13 +42,14 @@ class V5_9 : public V5_9_rc {
     using namespace cow::kernel;
     st.label = "copy_present_page:page_maybe_dma_pinned";
     const Pte& p = st.s.pte(src, v);
-    if (!p.present()) return true;
     const Vma* vma = find_vma(st.s, src, v);
     if (vma && is_cow_mapping(*vma) && st.s.mms[src].has_pinned && st.s.frames[p.frame].pincount > 0) {
       st.label = "copy_present_page:early_cow";
-      u8 g = alloc_copy(st, p.frame);
+      const u8 g = alloc_copy(st, p.frame);
       if (g == kNone) return true;
-      set_pte(st.s, dst, v, g, true);
+      set_pte(st.s, dst, v, g, false);
+      maybe_mkwrite_dirty(st.s, dst, v);
+      new_anon_page(st, g);  // page_add_new_anon_rmap
       return true;
     }
     return false;  // not pinned (yet): share it, in the next step

@@ -1,32 +1,17 @@
+// v5.9-rc: 09854ba94c6a "mm: do_wp_page() simplification" (Linus, merged 4 Sep 2020,
+// b25d1dc9474e) on 5.8, with a308c71bf1e6 removing 5.8's forced COW break for read GUP:
+// do_wp_page reuses an anonymous page only when it is the sole reference
+// (page_count == 1), so a page with a GUP reference is always copied on a write fault.
+// The generic GUP-fast re-checks the PTE after taking its reference (traits
+// gup_fast_walk = Recheck, Design::gup_fast_grab). v5.9 (v5_9.cpp) adds the early COW at
+// fork on top.
 #include "model/designs/v5_9_rc.hpp"
 
+#include "model/design_registry.hpp"
 #include "model/kernel.hpp"
 
 namespace cow::designs {
 using namespace cow::kernel;
-
-// gup_pte_range (mm/gup.c, v5.9), after the access check of gup_get_pte at r1:
-//   head = try_grab_compound_head(page, 1, flags);   // FOLL_GET: get_page_unless_zero;
-//   if (!head) goto pte_unmap;                        // FOLL_PIN: + GUP_PIN_COUNTING_BIAS
-//   if (unlikely(pte_val(pte) != pte_val(*ptep))) {
-//           put_compound_head(head, 1, flags); goto pte_unmap; }   -> slow GUP
-// The grab and the re-check are one step here (the window between them is not modelled).
-bool V5_9_rc::gup_fast_get_page(Step& st) const {
-  const Op& op = st.op();
-  const u8 f = st.self().frame;
-  if (st.s.frames[f].refcount == 0) {  // get_page_unless_zero failed: the page was freed
-    st.label = "gup_pte_range:try_grab_compound_head(failed)";
-    return false;
-  }
-  if (!pte_still_maps(st.s, st.def().mm, op.page, f, op.gup_write || gup_forces_write())) {  // grabbed, the PTE changed: put it back
-    st.label = "gup_pte_range:try_grab_compound_head+pte_changed(put_compound_head)";
-    return false;
-  }
-  st.label = "gup_pte_range:try_grab_compound_head";
-  get_page(st.s, f);
-  pin_taken(st, op.pin, f);
-  return true;
-}
 
 // do_wp_page (mm/memory.c, 09854ba94c6a, as in v5.9), PT lock held, anonymous page:
 //   if (PageKsm(page) || page_count(page) != 1) goto copy;
@@ -34,25 +19,18 @@ bool V5_9_rc::gup_fast_get_page(Step& st) const {
 //   if (PageKsm(page) || page_mapcount(page) != 1 || page_count(page) != 1) {
 //           unlock_page(page); goto copy; }
 //   unlock_page(page); wp_page_reuse(vmf); return VM_FAULT_WRITE;
-// copy: wp_page_copy (new page, set_pte writable, page_remove_rmap + put of the old one).
-// No KSM, swap cache or page lock contention in this model yet (trylock succeeds).
-void V5_9_rc::do_wp_page(Step& st, unsigned mm, unsigned v) const {
-  st.label = "do_wp_page";
-  Pte& p = st.s.pte(mm, v);
-  const u8 old = p.frame;
-  const Frame& f = st.s.frames[old];
+// copy: return wp_page_copy(vmf);
+// The page lock is not modelled: trylock_page always succeeds.
+VmFault V5_9_rc::do_wp_page(Step& st, unsigned mm, unsigned v, FaultFlags) const {
+  const Frame& f = st.s.frames[st.s.pte(mm, v).frame];
   if (f.refcount == 1 && f.mapcount == 1) {
     st.label = "do_wp_page:wp_page_reuse";
-    pte_mkwrite(p);
-    return;
+    return wp_page_reuse(st, mm, v);
   }
   st.label = "do_wp_page:wp_page_copy";
-  wp_page_copy(st, mm, v, true);
+  return wp_page_copy(st, *this, mm, v, kFaultFlagWrite);
 }
 
-const Design* make_v5_9_rc() {
-  static const V5_9_rc d;
-  return &d;
-}
+static const RegisterDesign<V5_9_rc> registered;
 
 }  // namespace cow::designs

@@ -1,29 +1,26 @@
-// v5.9-rc: 09854ba94c6a "mm: do_wp_page() simplification" (Linus, merged 4 Sep 2020,
-// b25d1dc9474e) on the 5.8 fork: do_wp_page reuses an anonymous page only when it is the
-// sole reference (page_count == 1), so a page with a GUP reference is always copied on a
-// write fault. The generic GUP-fast of the era re-checks the PTE after taking its
-// reference. v5.9 (model/designs/v5_9.cpp) adds the early COW at fork on top.
+// v5.9-rc: 09854ba94c6a "mm: do_wp_page() simplification" (see v5_9_rc.cpp).
 #pragma once
-#include "model/designs/v2_6_27.hpp"
+#include "model/designs/v5_8.hpp"
 
 namespace cow::designs {
 
-class V5_9_rc : public V2_6_27 {
+class V5_9_rc : public V5_8 {
  public:
-  std::string_view name() const override { return "v5.9-rc"; }
-  std::string_view summary() const override {
-    return "do_wp_page reuses only when page_count == 1; fork write-protects and shares; GUP-fast re-checks the PTE";
-  }
-  std::string_view source() const override {
-    return "09854ba94c6a (5.9-rc4): mm/memory.c do_wp_page; mm/gup.c gup_pte_range, try_grab_compound_head (v5.9)";
-  }
-  bool gup_fast_get_page(Step& st) const override;
-  bool gup_fast_rechecks() const override { return true; }
-  void do_wp_page(Step& st, unsigned mm, unsigned v) const override;
-  SoftDirty soft_dirty() const override { return SoftDirty::Wrprotect; }  // clear_soft_dirty (3.11+)
-  bool mlock_writes_shared() const override { return false; }  // 5ecfda041e4b (2.6.38)
-  KsmProtect ksm_protect() const override { return KsmProtect::ClearFlush; }  // mm/ksm.c (2.6.32)
-  bool foll_cow() const override { return true; }  // FOLL_COW + pte_dirty (19be0eaffa3a, 4.9)
+  static constexpr DesignTraits kTraits = [] {
+    DesignTraits t = V5_8::kTraits;
+    t.name = "v5.9-rc";
+    t.base = "v5.8";
+    t.kernel = "5.9-rc4";
+    t.date = "2020-09-06";
+    t.summary = "do_wp_page reuses only when page_count == 1; fork write-protects and shares; GUP-fast re-checks the PTE";
+    t.source = "09854ba94c6a (5.9-rc4): mm/memory.c do_wp_page; a308c71bf1e6: mm/gup.c (no forced COW break); "
+               "gup_pte_range, try_grab_compound_head (v5.9)";
+    // a308c71bf1e6 "mm/gup: Remove enfornced COW mechanism": GUP no longer forces FOLL_WRITE.
+    t.gup_breaks_cow_for_read = false;
+    return t;
+  }();
+
+  VmFault do_wp_page(Step& st, unsigned mm, unsigned v, FaultFlags flags) const override;
 };
 
 }  // namespace cow::designs

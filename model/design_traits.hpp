@@ -1,0 +1,137 @@
+// A design's traits: what it is (name, the design it patches, kernel version, sources)
+// and the version it runs of each shared kernel path whose history is a choice between a
+// few known variants (GUP-fast's walk and what keeps it out of fork, KSM's
+// write_protect_page, mlock's population, clear_refs, reclaim, page-table sharing). The
+// shared paths in model/ read these; nothing else may decide them, so the declarations
+// partial-order reduction and traces rely on (Design::has_brlock() and friends) are
+// derived from the same values the behaviour is.
+//
+// Each design class holds its row as `static constexpr DesignTraits kTraits`, usually
+// its base's row with the fields its patch changes (see model/designs/*.cpp);
+// `cowcheck list traits` prints every row as one table.
+#pragma once
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace cow {
+
+// GUP-fast's lockless walk of one PTE (r1, r2).
+enum class GupFastWalk : unsigned char {
+  // arch/x86/mm/gup.c gup_pte_range (2.6.27 .. 4.12): read the PTE, get_page(); the PTE
+  // is not read again.
+  NoRecheck,
+  // mm/gup.c gup_pte_range (the generic GUP-fast; x86 since 4.13, e585513b76f7):
+  // try_grab_compound_head (get_page_unless_zero), then "if (unlikely(pte_val(pte) !=
+  // pte_val(*ptep)))" put the page back and fall back to slow GUP.
+  Recheck,
+};
+
+// What keeps GUP-fast out of fork's window between its page_count check and the PTE
+// write-protect, beyond the IRQs-off walk every design has.
+enum class GupFastSync : unsigned char {
+  None,             // nothing: GUP-fast takes no lock
+  Brlock,           // a global big-reader lock: fork takes it for write with the PT lock,
+                    // GUP-fast for read around the walk (Arcangeli's 2008 proposal)
+  WriteProtectSeq,  // mm->write_protect_seq (57efa1fe5957, 5.11): fork's copy_page_range
+                    // is a seqcount write side; FOLL_PIN GUP-fast reads it around the walk
+};
+
+// Page tables after fork.
+enum class PageTables : unsigned char {
+  PerMm,      // the child gets its own PTE page, PTE by PTE (copy_pte_range)
+  SharedCow,  // fork shares the PTE page, any change unshares it first (COW PTE table RFC)
+};
+
+// What clear_refs (echo 4 > /proc/PID/clear_refs: clear soft-dirty) does to PTEs.
+enum class SoftDirty : unsigned char {
+  None,        // before 3.11 there is no soft-dirty: clear_refs clears referenced bits only
+  Wrprotect,   // clear_soft_dirty write-protects every present PTE (3.11, 0f8975ec4db2)
+  SkipPinned,  // ... except maybe-pinned pages of an mm that pinned (9348b73c2e1b, 5.11)
+};
+
+// What reclaim (MADV_PAGEOUT -> shrink_page_list) does with a maybe-pinned page.
+enum class Reclaim : unsigned char {
+  UnmapsPinned,  // puts it in the swap cache and unmaps it like any page
+  SkipsPinned,   // "if (page_maybe_dma_pinned(page)) goto keep_locked" (feb889fb40fa, 5.11)
+};
+
+// Which faults mlock's population takes (mm/mlock.c __mlock_vma_pages_range).
+enum class MlockPopulate : unsigned char {
+  // 2.6.28 .. 2.6.37: FOLL_WRITE for every VM_WRITE VMA (a shared file mapping gets a
+  // write fault on every page: page_mkwrite, set_page_dirty), under mmap_sem held for write.
+  WriteFaultsShared,
+  // 2.6.38: FOLL_WRITE only for private writable VMAs, which need it to break COW
+  // (5ecfda041e4b "mlock: avoid dirtying pages and triggering writeback"); the pages are
+  // faulted in under mmap_sem held for read (fed067da46ad).
+  ReadFaultsShared,
+};
+
+// How KSM's write_protect_page keeps GUP from taking a reference between its page_count
+// check and the write-protect.
+enum class KsmProtect : unsigned char {
+  PtLock,      // the check under the PT lock only: enough against slow GUP, not GUP-fast
+               // (Arcangeli's recipe in the 2008 thread, <20081104150449.GA31975@random.random>)
+  ClearFlush,  // ptep_clear_flush before the check: the TLB-flush IPI waits for every
+               // IRQs-off GUP-fast walker of the mm (mm/ksm.c, 2.6.32 on)
+  Brlock,      // the check under br_write_lock, which GUP-fast takes for read
+               // (Arcangeli's brlock proposal, <20080925183846.GA6877@duo.random>)
+};
+
+// Which PTEs KSM's write_protect_page checks and write-protects.
+enum class KsmWrprotect : unsigned char {
+  PteWrite,         // "if (pte_write(*ptep))" (mm/ksm.c, 2.6.32)
+  PteWriteOrDirty,  // "if (pte_write(*ptep) || pte_dirty(*ptep))", and the PTE is made
+                    // clean (set_page_dirty first): Hugh Dickins, "ksm: fix bad user data
+                    // when swapping" <alpine.LSU.2.00.1010021746180.27679@sister.anvils>, 2.6.36
+};
+
+// What kind of code a design models.
+enum class DesignKind : unsigned char {
+  Release,   // a kernel release (or release candidate) as tagged
+  Proposal,  // a patch posted to a mailing list and not merged (as posted)
+};
+
+struct DesignTraits {
+  std::string_view name;     // as on the command line: "v5.19"
+  std::string_view base;     // the design this one patches ("" for the root, v2.6.27)
+  std::string_view kernel;   // the kernel version the code is from or applies to: "5.9-rc4"
+  DesignKind kind = DesignKind::Release;
+  std::string_view date;     // when it was released or posted, YYYY-MM-DD
+  std::string_view summary;  // one line
+  std::string_view source;   // commits, files, message-ids
+
+  GupFastWalk gup_fast_walk = GupFastWalk::NoRecheck;
+  GupFastSync gup_fast_sync = GupFastSync::None;
+  // GUP on a COW mapping breaks COW even for reads: FOLL_WRITE forced (17839856fd58, 5.8).
+  bool gup_breaks_cow_for_read = false;
+  PageTables page_tables = PageTables::PerMm;
+  // PageAnonExclusive (6c287605fd56, 5.19): the anon-exclusive properties apply, traces
+  // print the flag, and new anonymous pages get it (the design's new_anon_page).
+  bool anon_exclusive = false;
+  SoftDirty soft_dirty = SoftDirty::None;
+  Reclaim reclaim = Reclaim::UnmapsPinned;
+  MlockPopulate mlock = MlockPopulate::WriteFaultsShared;
+  KsmProtect ksm_protect = KsmProtect::ClearFlush;
+  KsmWrprotect ksm_wrprotect = KsmWrprotect::PteWrite;
+};
+
+// The fields of DesignTraits that select a shared path, for tables and for
+// `cowcheck new-design`: the field's name in C++, a column title, what it selects, and
+// its value in a row as table text and as C++ source.
+struct TraitField {
+  std::string_view field;
+  std::string_view title;
+  std::string_view meaning;
+  std::string (*text)(const DesignTraits&);
+  std::string (*cpp)(const DesignTraits&);
+};
+const std::array<TraitField, 10>& trait_fields();
+
+const char* kind_name(DesignKind k);
+
+// Orders designs by kernel version ("2.6.27" < "5.9-rc4" < "5.9"), then releases before
+// proposals, then date, then name.
+bool design_before(const DesignTraits& a, const DesignTraits& b);
+
+}  // namespace cow

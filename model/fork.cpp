@@ -1,0 +1,138 @@
+// fork(2): kernel/fork.c dup_mmap (v2.6.27) holds the parent's mmap_sem for write, copies
+// each VMA except VM_DONTCOPY ones, and copy_page_range copies their PTEs under the PT
+// lock, one PTE per lock hold (as the reference scenario ODF does). The child's threads
+// run once fork returns. Steps: f0 down_write and the VMAs, then per page f1 lock, f2
+// copy_one_pte (f2b: its second half, for designs that split it), f3 unlock; f4 up_write.
+#include "model/fork.hpp"
+
+#include "model/invariant.hpp"
+#include "model/kernel.hpp"
+#include "model/locks.hpp"
+#include "model/paths.hpp"
+
+namespace cow {
+using namespace cow::kernel;
+
+namespace {
+
+unsigned next_fork_vpage(const State& s, unsigned mm, unsigned from) {
+  for (unsigned v = from; v < kMaxVpages; ++v) {
+    const Vma* vma = find_vma(s, mm, v);
+    if (vma && !(vma->flags & kVmDontCopy)) return v;
+  }
+  return kMaxVpages;
+}
+
+bool has_cow_vma(const State& s, unsigned mm) {
+  for (const Vma& v : s.mms[mm].vma)
+    if (v.pages && !(v.flags & kVmDontCopy) && is_cow_mapping(v)) return true;
+  return false;
+}
+
+// f1. copy_pte_range (mm/memory.c, v2.6.27): spin_lock(dst_ptl); spin_lock_nested(src_ptl).
+// The child's table is not reachable by anyone else yet, so only the parent's PT lock
+// is observable. With GupFastSync::Brlock (Arcangeli's RFC,
+// <20080925183846.GA6877@duo.random>): "fork: br_write_lock(); if (page_count !=
+// page_mapcount) copy_page() else make pte readonly; br_write_unlock()": the brlock is
+// taken with the PT lock in one step (both or neither), as in the reference scenario.
+bool fork_pte_lock(Step& st, const Design& d, unsigned src_mm) {
+  if (!d.has_brlock()) {
+    st.label = "copy_pte_range:spin_lock(ptl)";
+    return locks::try_spin_lock(st.s.ptl(src_mm), st.tid);
+  }
+  st.label = "copy_pte_range:br_write_lock+spin_lock(ptl)";
+  if (st.s.brlock.writer != kNone || st.s.brlock.readers != 0) return false;
+  if (st.s.ptl(src_mm).holder != kNone) return false;
+  locks::try_br_write_lock(st.s.brlock, st.tid);
+  locks::try_spin_lock(st.s.ptl(src_mm), st.tid);
+  return true;
+}
+
+// f3. copy_pte_range (mm/memory.c, v2.6.27): spin_unlock(src_ptl); pte_unmap_unlock(dst).
+void fork_pte_unlock(Step& st, const Design& d, unsigned src_mm) {
+  st.label = d.has_brlock() ? "copy_pte_range:spin_unlock(ptl)+br_write_unlock" : "copy_pte_range:spin_unlock(ptl)";
+  locks::spin_unlock(st.s.ptl(src_mm), st.tid);
+  if (d.has_brlock()) locks::br_write_unlock(st.s.brlock, st.tid);
+}
+
+}  // namespace
+
+// With GupFastSync::WriteProtectSeq (57efa1fe5957, v5.11), copy_page_range:
+//   if (is_cow_mapping(src_vma->vm_flags)) {
+//           mmap_assert_write_locked(src_mm);
+//           raw_write_seqcount_begin(&src_mm->write_protect_seq); }
+//   ... copy_p4d_range(...);
+//   if (is_cow) raw_write_seqcount_end(&src_mm->write_protect_seq);
+// The model begins and ends the write side around the whole page-table copy of dup_mmap
+// (the same as per copy_page_range while a scenario's COW VMAs are copied in one go).
+bool step_fork(Step& st, const Design& d) {
+  const Op& op = st.op();
+  unsigned mm = st.def().mm;
+  unsigned child = op.child;
+  Thread& t = st.self();
+  switch (t.pc) {
+    case kPcStart: {
+      st.label = "dup_mmap:down_write(mmap_sem)";
+      if (!locks::try_down_write(st.s.mms[mm].mmap_lock, st.tid)) return false;
+      Mm& c = st.s.mms[child];
+      unsigned n = 0;
+      for (const Vma& vma : st.s.mms[mm].vma)
+        if (vma.pages && !(vma.flags & kVmDontCopy)) c.vma[n++] = vma;  // VM_DONTCOPY: skipped
+      for (Vma& vma : c.vma) vma.flags &= static_cast<u8>(~kVmLocked);  // dup_mmap: tmp->vm_flags &= ~VM_LOCKED
+      st.s.tables[c.table].users = 1;
+      if (d.has_write_protect_seq() && has_cow_vma(st.s, mm)) st.s.mms[mm].write_protect_seq++;  // raw_write_seqcount_begin
+      unsigned v = next_fork_vpage(st.s, mm, 0);
+      t.idx = static_cast<u8>(v);
+      st.go(v < kMaxVpages ? kPcF1 : kPcF4);
+      return true;
+    }
+    case kPcF1:
+      if (!fork_pte_lock(st, d, mm)) return false;
+      st.go(kPcF2);
+      return true;
+    case kPcF2:
+      // A design that shares whole page tables does it here, at the first page, instead
+      // of copying PTE by PTE (cow-pte-table); F3 then finds nothing left to copy.
+      if (d.shares_page_tables() && t.idx == next_fork_vpage(st.s, mm, 0) && d.fork_share_table(st, mm, child)) {
+        t.idx = kMaxVpages - 1;
+        st.go(kPcF3);
+        return true;
+      }
+      if (!st.s.pte(mm, t.idx).none()) st.count(Cost::ForkPteCopy);
+      if (st.s.pte(mm, t.idx).swapped()) {  // copy_one_pte's !pte_present branch: the same in every design
+        copy_swap_pte(st, mm, child, t.idx);
+        st.go(kPcF3);
+        return true;
+      }
+      if (!st.s.pte(mm, t.idx).present()) {  // pte_none: copy_pte_range skips it
+        st.label = "copy_one_pte";
+        st.go(kPcF3);
+        return true;
+      }
+      st.go(d.copy_one_pte(st, mm, child, t.idx) ? kPcF3 : kPcF2b);
+      return true;
+    case kPcF2b:
+      d.copy_one_pte_finish(st, mm, child, t.idx);
+      st.go(kPcF3);
+      return true;
+    case kPcF3: {
+      fork_pte_unlock(st, d, mm);
+      unsigned v = next_fork_vpage(st.s, mm, t.idx + 1u);
+      t.idx = static_cast<u8>(v);
+      st.go(v < kMaxVpages ? kPcF1 : kPcF4);
+      return true;
+    }
+    case kPcF4:  // dup_mmap: up_write(&oldmm->mmap_sem); the child becomes runnable
+      st.label = "dup_mmap:up_write(mmap_sem)";
+      if (st.s.mms[mm].write_protect_seq & 1) st.s.mms[mm].write_protect_seq++;  // raw_write_seqcount_end
+      locks::up_write(st.s.mms[mm].mmap_lock, st.tid);
+      st.s.mms[child].alive = 1;
+      if (st.s.mms[child].table != st.s.mms[mm].table) st.count(Cost::TableAlloc);  // the child's own PTE page
+      st.finish_op();
+      return true;
+    default:
+      UNREACHABLE("bad pc in fork");
+  }
+}
+
+}  // namespace cow
