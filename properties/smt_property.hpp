@@ -8,7 +8,8 @@
 // One file a stage: properties/front_end.cpp (Z3 parses and checks the file),
 // properties/ground.cpp (quantifiers expanded over the scenario), properties/program.cpp
 // (the evaluator), properties/certify.cpp (Z3 on a violating state); the files
-// themselves are found by properties/property_files.hpp.
+// themselves are found by properties/property_files.hpp, and a property name is resolved
+// by properties/resolve.hpp.
 #pragma once
 #include <memory>
 #include <string>
