@@ -20,6 +20,7 @@
 #include "checker/report.hpp"
 #include "model/input_error.hpp"
 #include "model/scenario_load.hpp"
+#include "properties/resolve.hpp"
 #include "properties/signature.hpp"
 #include "properties/smt_property.hpp"
 #include "model/design_registry.hpp"
@@ -94,9 +95,7 @@ int do_list(const std::string& what, const std::string& dir) {
     for (const Design* d : all_designs())
       fmt::print("{:<{}} {}\n{:<{}} source: {}\n", d->name(), w, d->summary(), "", w, d->source());
   } else if (what == "properties") {
-    for (const std::string& n : property_names())
-      fmt::print("{:<26} {}\n", n, property_summary(properties_dir() + "/" + n + ".smt2"));
-    fmt::print("{:<26} {}\n", "no-deadlock", find_property("no-deadlock")->summary());
+    for (const KnownProperty& k : known_properties()) fmt::print("{:<26} {}\n", k.name, k.summary);
     fmt::print("\n(files in {}; --property FILE.smt2 checks your own)\n", properties_dir());
   } else if (what == "signature") {
     fmt::print(

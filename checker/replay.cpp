@@ -9,6 +9,7 @@
 #include "model/input_error.hpp"
 #include "model/paths.hpp"
 #include "model/scenario_load.hpp"
+#include "properties/resolve.hpp"
 #include "properties/smt_property.hpp"
 #include "model/design_registry.hpp"
 
@@ -44,20 +45,11 @@ bool replay_one(const nlohmann::json& t, const std::string& path, std::string& o
   if (!d) throw InputError(path, 0, 0, "the trace names an unknown design '" + dname + "'");
   Scenario sc = load_scenario(file, params);
   const std::string pname = field(t, "property", path);
-  std::unique_ptr<SmtProperty> smt;
-  const Property* prop = nullptr;
-  if (pname == "no-deadlock") {
-    prop = find_property(pname);
-  } else if (pname.rfind("cxx:", 0) == 0) {
-    prop = find_property(pname.substr(4));
-  } else {
-    std::string pfile = t.contains("property_file") ? locate(field(t, "property_file", path), path)
-                                                    : properties_dir() + "/" + pname + ".smt2";
-    if (!std::filesystem::exists(pfile)) throw InputError(path, 0, 0, "cannot find the property file " + pfile);
-    smt = std::make_unique<SmtProperty>(pfile, sc, d->has_anon_exclusive());
-    prop = smt.get();
-  }
-  if (!prop) throw InputError(path, 0, 0, "the trace names an unknown property '" + pname + "'");
+  std::optional<std::string> pfile;
+  if (t.contains("property_file") && names_property_file(pname)) pfile = locate(field(t, "property_file", path), path);
+  ResolvedProperty resolved = resolve_property({pname, NamedBy::Trace, path, pfile}, sc, d->has_anon_exclusive());
+  const Property* prop = resolved.property;
+  const std::unique_ptr<SmtProperty>& smt = resolved.smt;
   if (!t.contains("steps") || !t["steps"].is_array()) throw InputError(path, 0, 0, "a trace needs an array 'steps'");
 
   out += fmt::format("replaying {} on {} under {} ({} steps)\n", pname, sc.name, d->name(), t["steps"].size());

@@ -7,10 +7,9 @@
 
 #include "model/input_error.hpp"
 #include "model/scenario_load.hpp"
+#include "properties/resolve.hpp"
 #include "properties/smt_property.hpp"
 #include "model/design_registry.hpp"
-
-#include <filesystem>
 
 namespace cow {
 
@@ -19,31 +18,6 @@ std::string known_designs() {
   std::string s;
   for (const Design* d : all_designs()) s += (s.empty() ? "" : ", ") + std::string(d->name());
   return s;
-}
-std::string known_properties() {
-  std::string s;
-  for (const std::string& n : property_names()) s += (s.empty() ? "" : ", ") + n;
-  return s + (s.empty() ? "" : ", ") + "no-deadlock";
-}
-
-// A property by name: no-deadlock (the explorer's own), cxx:NAME (the C++ reference
-// implementations of the foundation's properties), a .smt2 file path, or NAME for
-// properties/NAME.smt2.
-const Property* resolve_property(const std::string& name, const std::string& where, CheckRun& run) {
-  if (name == "no-deadlock") return find_property(name);
-  if (name.rfind("cxx:", 0) == 0) {
-    if (const Property* p = find_property(name.substr(4))) return p;
-  } else {
-    std::string file = name;
-    bool is_path = name.find('/') != std::string::npos || name.ends_with(".smt2");
-    if (!is_path) file = properties_dir() + "/" + name + ".smt2";
-    if (std::filesystem::exists(file)) {
-      run.owned.push_back(std::make_unique<SmtProperty>(file, run.scenario, run.design->has_anon_exclusive()));
-      return run.owned.back().get();
-    }
-    if (is_path) throw InputError(file, 0, 0, "no such property file");
-  }
-  throw InputError(where, 0, 0, "unknown property '" + name + "' (known: " + known_properties() + ")");
 }
 }  // namespace
 
@@ -57,8 +31,12 @@ CheckRun run_check(const CheckRequest& req) {
   const std::vector<std::string>& names = req.properties.empty() ? run.scenario.properties : req.properties;
   if (names.empty())
     throw InputError(req.scenario_file, 0, 0, "no property to check: the scenario names none and no --property was given");
-  for (const std::string& n : names)
-    opt.properties.push_back(resolve_property(n, req.properties.empty() ? req.scenario_file : "", run));
+  for (const std::string& n : names) {
+    ResolvedProperty r = resolve_property({n, NamedBy::User, req.properties.empty() ? req.scenario_file : "", std::nullopt},
+                                          run.scenario, run.design->has_anon_exclusive());
+    opt.properties.push_back(r.property);
+    if (r.smt) run.owned.push_back(std::move(r.smt));
+  }
   if (opt.symmetry)  // renaming frames must not change a property's value
     for (const Property* p : opt.properties)
       if (auto* smt = dynamic_cast<const SmtProperty*>(p)) {

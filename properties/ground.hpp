@@ -1,6 +1,6 @@
 // A property grounded for one scenario: quantifiers unrolled over the finite sorts,
 // functions of the scenario alone folded into constants, identical sub-terms shared (a
-// DAG). Built by properties/smt_property.cpp, compiled by properties/program.cpp.
+// DAG). Built by properties/ground.cpp, compiled by properties/program.cpp.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -29,5 +29,11 @@ struct Ground {
   const GNode& at(int i) const { return nodes[static_cast<std::size_t>(i)]; }
   const int* kids_of(int i) const { return kids.data() + at(i).first; }
 };
+
+struct Z3Formula;  // properties/front_end.hpp
+
+// Grounds the formula Z3 parsed (properties/ground.cpp); `env` evaluates the functions of
+// the scenario alone. Throws InputError when the expansion grows past a bound.
+Ground ground_formula(const Z3Formula& f, const SigEnv& env);
 
 }  // namespace cow

@@ -68,6 +68,20 @@ long nil_of(const Scenario& sc, Sort s) {
   UNREACHABLE("bad sort");
 }
 
+long sort_size(const Scenario& sc, Sort s) {
+  switch (s) {
+    case Sort::Mm: return static_cast<long>(sc.processes.size() + 1);
+    case Sort::Vpage: return static_cast<long>(kMaxVpages);
+    case Sort::Frame: return static_cast<long>(kMaxFrames + 1);
+    case Sort::Pin: return static_cast<long>(sc.pins.size() + 1);
+    case Sort::Thread: return static_cast<long>(sc.threads.size() + 1);
+    case Sort::Value: return static_cast<long>(sc.writes.size() + 1);
+    case Sort::Bool: return 2;
+    case Sort::Int: return 0;
+  }
+  UNREACHABLE("bad sort");
+}
+
 namespace {
 
 using E = const SigEnv&;

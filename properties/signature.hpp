@@ -1,6 +1,6 @@
 // The signature properties are written over (DESIGN.md "Properties"): finite sorts and
 // the functions that read a state. Declared once here; `cowcheck list signature` prints
-// it, the SMT-LIB engine (properties/smt_property.cpp) declares it to Z3 and compiles
+// it, the SMT-LIB front end (properties/front_end.cpp) declares it to Z3 and compiles
 // property files against it.
 //
 // Every finite sort has a "nil" element last (no_mm, no_frame, no_pin, no_thread,
@@ -41,6 +41,9 @@ struct SigEnv {
 std::vector<std::string> sort_elements(const Scenario& sc, Sort s);
 // Index of the nil element of a sort (or -1 for Vpage).
 long nil_of(const Scenario& sc, Sort s);
+// How many elements a sort has in a scenario: those of sort_elements (Bool: 2; Int: 0,
+// not finite).
+long sort_size(const Scenario& sc, Sort s);
 
 using SigEval = long (*)(const SigEnv&, const State&, const long* args);
 

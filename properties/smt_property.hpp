@@ -4,12 +4,19 @@
 // and Z3 is not called per explored state. Z3 is used where it is strong: at load, to
 // reject a property that cannot fail or cannot hold; after a search, to certify a
 // violation on the violating state and name the failing instance from its model.
+//
+// One file a stage: properties/front_end.cpp (Z3 parses and checks the file),
+// properties/ground.cpp (quantifiers expanded over the scenario), properties/program.cpp
+// (the evaluator), properties/certify.cpp (Z3 on a violating state); the files
+// themselves are found by properties/property_files.hpp, and a property name is resolved
+// by properties/resolve.hpp.
 #pragma once
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "properties/property.hpp"
+#include "properties/property_files.hpp"  // properties_dir(), property_names(), property_summary()
 #include "properties/signature.hpp"
 
 namespace cow {
@@ -43,13 +50,5 @@ class SmtProperty : public Property {
   std::unique_ptr<Impl> impl_;
   std::string file_, name_, summary_;
 };
-
-// Where property files are looked up by name: $COWCHECK_PROPERTIES_DIR, else the
-// source tree's properties/ (compiled in).
-std::string properties_dir();
-// The .smt2 files there, by name.
-std::vector<std::string> property_names();
-// The leading comment of a property file (its summary).
-std::string property_summary(const std::string& file);
 
 }  // namespace cow

@@ -1,0 +1,197 @@
+// The Z3 front end of an SMT-LIB property: declares the signature's sorts and functions
+// to Z3 for one scenario, has Z3 parse the property file against them, compiles the
+// parsed formula into the interpreted form (rejecting what the evaluator does not
+// support), and rejects a property that is valid or unsatisfiable under the signature's
+// axioms.
+#include "properties/front_end.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "model/input_error.hpp"
+
+namespace cow {
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path, 0, 0, "cannot open the property file for reading");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Z3's parser says: (error "line 3 column 10: unknown constant foo (Mm) ")
+InputError parse_error(const std::string& file, const std::string& msg) {
+  int line = 0, col = 0;
+  std::string text = msg;
+  auto p = msg.find("line ");
+  if (p != std::string::npos && std::sscanf(msg.c_str() + p, "line %d column %d", &line, &col) == 2) {
+    auto colon = msg.find(": ", p);
+    text = colon == std::string::npos ? msg : msg.substr(colon + 2);
+  }
+  auto q = text.find("\")");
+  if (q != std::string::npos) text = text.substr(0, q);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.pop_back();
+  return InputError(file, line, col, "in SMT-LIB property: " + text);
+}
+
+}  // namespace
+
+Z3Formula::Z3Formula(const Scenario& s, std::string f) : sc(s), file(std::move(f)) {
+  declare();
+  formula = parse(read_file(file));
+  root = compile(formula);
+}
+
+z3::sort Z3Formula::z3_sort(Sort s) {
+  if (s == Sort::Bool) return ctx.bool_sort();
+  if (s == Sort::Int) return ctx.int_sort();
+  return sorts.at(s);
+}
+
+void Z3Formula::declare() {
+  for (Sort s : kFiniteSorts) {
+    std::vector<std::string> names = sort_elements(sc, s);
+    std::vector<const char*> cnames;
+    for (const auto& n : names) cnames.push_back(n.c_str());
+    z3::func_decl_vector cs(ctx), ts(ctx);
+    z3::sort zs = ctx.enumeration_sort(sort_name(s), static_cast<unsigned>(cnames.size()), cnames.data(), cs, ts);
+    sorts.emplace(s, zs);
+    auto& ev = elems[s];
+    for (unsigned i = 0; i < cs.size(); ++i) {
+      ev.push_back(cs[i]());
+      element_index[names[i]] = {s, static_cast<long>(i)};
+    }
+  }
+  for (const SigFunction& f : signature()) {
+    z3::sort_vector dom(ctx);
+    for (Sort a : f.args) dom.push_back(z3_sort(a));
+    decls.push_back(ctx.function(std::string(f.name).c_str(), dom, z3_sort(f.result)));
+  }
+}
+
+z3::expr Z3Formula::parse(const std::string& text) {
+  z3::sort_vector sv(ctx);
+  for (Sort s : kFiniteSorts) sv.push_back(sorts.at(s));
+  z3::func_decl_vector dv(ctx);
+  for (const auto& d : decls) dv.push_back(d);
+  z3::expr_vector asserts(ctx);
+  try {
+    asserts = ctx.parse_string(text.c_str(), sv, dv);
+  } catch (const z3::exception& e) {
+    throw parse_error(file, e.msg());
+  }
+  if (asserts.size() == 0) throw InputError(file, 0, 0, "the property file asserts nothing: write (assert FORMULA)");
+  return z3::mk_and(asserts);
+}
+
+void Z3Formula::unsupported(const z3::expr& e) const {
+  throw InputError(file, 0, 0, "unsupported construct in a property: " + e.to_string().substr(0, 120) +
+                                   " (use the signature's functions, and/or/not/=>/=/distinct/ite, "
+                                   "integer comparisons and + - *, forall/exists)");
+}
+
+Sort Z3Formula::sort_of(const z3::sort& s) const {
+  if (s.is_bool()) return Sort::Bool;
+  if (s.is_int()) return Sort::Int;
+  for (const auto& [k, v] : sorts)
+    if (z3::eq(v, s)) return k;
+  throw InputError(file, 0, 0, "a property uses the sort " + s.to_string() + ", which is not in the signature");
+}
+
+int Z3Formula::add(FormulaNode n) {
+  nodes.push_back(std::move(n));
+  return static_cast<int>(nodes.size() - 1);
+}
+
+int Z3Formula::compile(const z3::expr& e) {
+  if (e.is_var()) return add({K::Var, static_cast<long>(Z3_get_index_value(ctx, e)), nullptr, {}, {}, {}});
+  if (e.is_quantifier()) {
+    if (e.is_lambda()) unsupported(e);
+    FormulaNode n{e.is_forall() ? K::Forall : K::Exists, 0, nullptr, {}, {}, {}};
+    unsigned nb = Z3_get_quantifier_num_bound(ctx, e);
+    for (unsigned i = 0; i < nb; ++i) {
+      Sort s = sort_of(z3::sort(ctx, Z3_get_quantifier_bound_sort(ctx, e, i)));
+      if (s == Sort::Int || s == Sort::Bool) unsupported(e);
+      n.vsorts.push_back(s);
+      n.vnames.push_back(z3::symbol(ctx, Z3_get_quantifier_bound_name(ctx, e, i)).str());
+    }
+    n.kids.push_back(compile(e.body()));
+    return add(std::move(n));
+  }
+  if (e.is_numeral()) {
+    std::int64_t v = 0;
+    if (!e.is_numeral_i64(v)) unsupported(e);
+    return add({K::Const, static_cast<long>(v), nullptr, {}, {}, {}});
+  }
+  if (!e.is_app()) unsupported(e);
+  z3::func_decl d = e.decl();
+  std::vector<int> kids;
+  auto args = [&] {
+    for (unsigned i = 0; i < e.num_args(); ++i) kids.push_back(compile(e.arg(i)));
+  };
+  auto op = [&](K k) {
+    args();
+    return add({k, 0, nullptr, kids, {}, {}});
+  };
+  switch (d.decl_kind()) {
+    case Z3_OP_TRUE: return add({K::Const, 1, nullptr, {}, {}, {}});
+    case Z3_OP_FALSE: return add({K::Const, 0, nullptr, {}, {}, {}});
+    case Z3_OP_AND: return op(K::And);
+    case Z3_OP_OR: return op(K::Or);
+    case Z3_OP_NOT: return op(K::Not);
+    case Z3_OP_IMPLIES: return op(K::Implies);
+    case Z3_OP_EQ:
+    case Z3_OP_IFF: return op(K::Eq);
+    case Z3_OP_DISTINCT: return op(K::Distinct);
+    case Z3_OP_ITE: return op(K::Ite);
+    case Z3_OP_LE: return op(K::Le);
+    case Z3_OP_LT: return op(K::Lt);
+    case Z3_OP_GE: return op(K::Ge);
+    case Z3_OP_GT: return op(K::Gt);
+    case Z3_OP_ADD: return op(K::Add);
+    case Z3_OP_SUB: return op(K::Sub);
+    case Z3_OP_MUL: return op(K::Mul);
+    case Z3_OP_UMINUS: return op(K::Neg);
+    case Z3_OP_DT_CONSTRUCTOR: {
+      auto it = element_index.find(d.name().str());
+      if (it == element_index.end()) unsupported(e);
+      return add({K::Const, it->second.second, nullptr, {}, {}, {}});
+    }
+    case Z3_OP_UNINTERPRETED: {
+      const SigFunction* fn = find_function(d.name().str());
+      if (!fn) unsupported(e);
+      args();
+      return add({K::App, 0, fn, kids, {}, {}});
+    }
+    default:  // Z3's operator kinds are many; every one not listed above is unsupported
+      unsupported(e);
+  }
+}
+
+z3::solver Z3Formula::solver() {
+  z3::solver s(ctx);
+  z3::params p(ctx);
+  p.set("timeout", 10000u);
+  s.set(p);
+  return s;
+}
+
+void Z3Formula::reject_valid_or_unsatisfiable() {
+  z3::solver s = solver();
+  s.add(parse(signature_axioms()));
+  s.push();
+  s.add(!formula);
+  if (s.check() == z3::unsat)
+    throw InputError(file, 0, 0, "this property is valid under the signature's axioms: it holds in every state, so it "
+                                 "checks nothing");
+  s.pop();
+  s.add(formula);
+  if (s.check() == z3::unsat)
+    throw InputError(file, 0, 0, "this property is unsatisfiable under the signature's axioms: no state can satisfy it");
+}
+
+}  // namespace cow
