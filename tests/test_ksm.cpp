@@ -1,6 +1,9 @@
-// Issue 6: KSM's write_protect_page against GUP (../shared/domain-kernel-designs.md D6,
-// S7). Every verdict comes from running the checker.
+// KSM's write_protect_page against GUP: the page_count check and what keeps GUP out of it
+// (the 2008 linux-mm thread, <20080925183846.GA6877@duo.random>), and which PTEs it checks
+// (2.6.36's dirty-PTE fix). Every verdict comes from running the checker.
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 
 #include "checker/costs.hpp"
 #include "checker/run.hpp"
@@ -46,6 +49,32 @@ TEST_CASE("ksm_odirect: the PT lock alone loses the O_DIRECT read, clear+flush a
       CHECK(!good.result.any_violated());
     }
   }
+}
+
+// Hugh Dickins' "ksm: fix bad user data when swapping" (2.6.36,
+// <alpine.LSU.2.00.1010021746180.27679@sister.anvils>) makes write_protect_page check
+// dirty PTEs too ("if (pte_write(*ptep) || pte_dirty(*ptep))"). A fork while an O_DIRECT
+// read (slow GUP) is in flight leaves the page's PTE read-only and dirty: the 2.6.32 test
+// skips the page_count check and merges the page under the DMA; from 2.6.36 on the check
+// finds the GUP reference. The design's traits (ksm_wrprotect) decide which runs. (The
+// 2008-2009 proposals keep the DMA another way: their fork copies a page with a GUP
+// reference instead of write-protecting it.)
+TEST_CASE("ksm_odirect: a read-only dirty PTE escapes KSM's page_count check before 2.6.36 only", "[ksm][golden]") {
+  for (const Design* d : all_designs()) {
+    INFO(d->name());
+    CheckRun run = check("scenarios/ksm_odirect.toml", std::string(d->name()), {{"fast", 0}, {"fork", 1}}, {"dma-visible"});
+    CHECK(run.result.completion != Completion::LimitHit);
+    const bool checks_dirty = d->traits().ksm_wrprotect == KsmWrprotect::PteWriteOrDirty;
+    const bool fork_copies_pinned = d->name() == "forcecow" || d->name() == "brlock" || d->name() == "pg_gup";
+    CHECK(run.result.any_violated() == (!checks_dirty && !fork_copies_pinned));
+    if (run.result.any_violated()) {
+      std::vector<std::string> labels;
+      for (const auto& s : run.traces[0].steps) labels.push_back(s.label);
+      // fork write-protects before KSM merges, the DMA comes after
+      CHECK(std::find(labels.begin(), labels.end(), "copy_one_pte") < std::find(labels.begin(), labels.end(), "replace_page:pages_identical+set_pte_at_notify(kpage)"));
+    }
+  }
+  CHECK(find_design("v2.6.27")->traits().ksm_wrprotect == KsmWrprotect::PteWrite);  // so some design shows the race
 }
 
 // "So for get_user_pages it'd be enough to do the check of page count == page mapcount
