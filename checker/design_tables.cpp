@@ -59,6 +59,16 @@ std::vector<std::string> parameter_names(std::string_view decl) {
 
 }  // namespace
 
+std::string designs_table_md() {
+  std::string s = "| design | kind | kernel | date | what it models | source |\n|---|---|---|---|---|---|\n";
+  for (const RegisteredDesign& r : registered_designs()) {
+    const DesignTraits& t = r.design->traits();
+    s += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", t.name, kind_name(t.kind), t.kernel, t.date, md_escape(t.summary),
+                     md_escape(t.source));
+  }
+  return s;
+}
+
 std::string traits_table_md() {
   std::string s = "| design | base | kernel | kind | date |";
   std::string rule = "|---|---|---|---|---|";

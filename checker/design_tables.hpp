@@ -7,6 +7,8 @@
 
 namespace cow {
 
+// One row per library design: name, kind, kernel, date, summary, source.
+std::string designs_table_md();
 std::string traits_table_md();
 std::string hooks_table_md();
 

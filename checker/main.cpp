@@ -88,8 +88,11 @@ int do_check(const CheckArgs& a) {
   return exit_status(run.result);
 }
 
-int do_list(const std::string& what, const std::string& dir) {
-  if (what == "designs") {
+int do_list(const std::string& what, const std::string& dir, const std::string& format) {
+  if (format != "text" && format != "md") throw InputError("--format must be text or md, got '" + format + "'");
+  if (what == "designs" && format == "md") {
+    fmt::print("{}", designs_table_md());
+  } else if (what == "designs") {
     std::size_t w = 0;
     for (const Design* d : all_designs()) w = std::max(w, d->name().size());
     for (const Design* d : all_designs())
@@ -202,10 +205,11 @@ int main(int argc, char** argv) {
   CLI::App* replay_cmd = app.add_subcommand("replay", "re-execute a JSON counterexample step by step and check it");
   replay_cmd->add_option("trace", replay_file, "a file written by check --trace-out (or check --format json)")->required();
 
-  std::string list_what, list_dir = "scenarios";
+  std::string list_what, list_dir = "scenarios", list_format = "text";
   CLI::App* list = app.add_subcommand("list", "list designs, their traits or hooks, scenarios or properties");
   list->add_option("what", list_what, "designs | traits | hooks | scenarios | properties | signature")->required();
   list->add_option("--dir", list_dir, "where to look for scenarios");
+  list->add_option("--format", list_format, "designs: text or md (traits and hooks are always Markdown tables)");
 
   std::string nd_name, nd_base, nd_out;
   CLI::App* new_design = app.add_subcommand(
@@ -222,7 +226,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*check) return do_check(ca);
-    if (*list) return do_list(list_what, list_dir);
+    if (*list) return do_list(list_what, list_dir, list_format);
     if (*new_design) return do_new_design(nd_name, nd_base, nd_out);
     if (*replay_cmd) {
       std::string out;
