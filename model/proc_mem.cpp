@@ -29,6 +29,7 @@
 #include "model/kernel.hpp"
 #include "model/locks.hpp"
 #include "model/fault.hpp"
+#include "model/label.hpp"
 #include "model/paths.hpp"
 
 namespace cow {
@@ -81,6 +82,7 @@ bool step_proc_mem_write(Step& st, const Design& d) {
       const FollFlags before = t.idx | kFollForce;
       const bool write = before & kFollWrite;
       st.count(Cost::Fault);
+      st.label = "handle_mm_fault";
       const VmFault ret = fault_locked(st, d, mm, op.page, write);
       if (st.out_of_frames) return true;
       if (st.sigbus) {  // VM_FAULT_SIGBUS: get_user_pages fails, mem_rw returns -EFAULT
@@ -92,15 +94,12 @@ bool step_proc_mem_write(Step& st, const Design& d) {
       INVARIANT(vma, "proc_mem_write lost its VMA under mmap_sem");
       const FollFlags after = d.faultin_page(before, ret, *vma);
       t.idx = static_cast<u8>(after & (kFollWrite | kFollCow));
-      if ((before & kFollWrite) && !(after & kFollWrite)) {
-        st.label = "faultin_page:handle_mm_fault(write)+drop FOLL_WRITE";
-      } else if (!(before & kFollCow) && (after & kFollCow)) {
-        st.label = "faultin_page:handle_mm_fault(write)+FOLL_COW";
-      } else {
-        st.label = write ? ((ret & kVmFaultWrite) ? "faultin_page:handle_mm_fault(write):VM_FAULT_WRITE"
-                                                  : "faultin_page:handle_mm_fault(write)")
-                         : "faultin_page:handle_mm_fault(read)";
-      }
+      // "faultin_page:" + what the fault did + what faultin_page did with the flags.
+      std::string label = "faultin_page:" + std::string(st.label);
+      if (ret & kVmFaultWrite) label += ":VM_FAULT_WRITE";
+      if ((before & kFollWrite) && !(after & kFollWrite)) label += "+drop FOLL_WRITE";
+      else if (!(before & kFollCow) && (after & kFollCow)) label += "+FOLL_COW";
+      st.label = intern_label(std::move(label));
       st.go(kPcS1);
       return true;
     }

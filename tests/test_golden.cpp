@@ -332,10 +332,10 @@ TEST_CASE("dirty_cow: v4.8 writes the read-only file in 11 steps, v4.9 does not"
   // copy, the read fault on the page-cache page
   std::vector<std::string> labels;
   for (const auto& s : bad.traces[0].steps) labels.push_back(s.label);
-  CHECK(labels[2] == "faultin_page:handle_mm_fault(write)");
-  CHECK(labels[4] == "faultin_page:handle_mm_fault(write)+drop FOLL_WRITE");
+  CHECK(labels[2] == "faultin_page:do_cow_fault");
+  CHECK(labels[4] == "faultin_page:do_wp_page:can_share_swap_page(reuse):VM_FAULT_WRITE+drop FOLL_WRITE");
   CHECK(labels[6] == "madvise_dontneed:zap_page_range");
-  CHECK(labels[8] == "faultin_page:handle_mm_fault(read)");
+  CHECK(labels[8] == "faultin_page:do_read_fault");
   for (const char* d : {"v2.6.27", "pg_gup"}) CHECK(check("dirty_cow.toml", d, {}, {"file-integrity"}).result.any_violated());
   for (const char* d : {"v4.9", "v5.8", "v5.19", "cow-pte-table"}) {
     CheckRun good = check("dirty_cow.toml", d, {}, {}, true);
