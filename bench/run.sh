@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: ODF(K) (../shared/reference/odirect-fork.md, scenarios/odirect_fork.toml) for
+# Benchmark: ODF(K) (docs/reference-odf.md, scenarios/odirect_fork.toml) for
 # the three 2008 designs, K = 1..KMAX, whole state space (--full), the scenario's default
 # properties (SMT-LIB) checked on every state, with and without each reduction:
 #   plain/1      no reduction, one core              plain        no reduction, every core

@@ -1,4 +1,4 @@
-// cowcheck: the command line (DESIGN.md "The command line").
+// cowcheck: the command line (README.md; docs/architecture.md).
 //   check    explore one scenario under one design, print verdicts and a counterexample
 //   compare  every design x every scenario, one table
 //   list     designs | scenarios | properties | signature

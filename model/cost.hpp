@@ -1,5 +1,5 @@
 // What a step costs besides its effect on the state: the counts a researcher compares
-// between designs (issue 5 "Costs"; ../shared/domain-kernel-designs.md section 5). Each
+// between designs (the costs columns of `cowcheck compare` and papers/design-matrix.md). Each
 // step carries its own counts (Step::cost); they are not part of the State, so counting
 // adds no states. checker/costs.cpp sums them along the executions the explorer finds.
 #pragma once

@@ -1,5 +1,5 @@
 // Step footprints over the resources of model/footprint.hpp, one case per pc of
-// model/paths.cpp (the same step names). A new step, op or design hook that touches
+// model/fault.cpp, gup.cpp, fork.cpp, madvise.cpp ... (the same step names). A new step, op or design hook that touches
 // something else must say so here: tests/test_por.cpp checks, on every reachable state of
 // every scenario and design, that the writes a step really makes are declared and that
 // steps declared independent commute.
@@ -180,7 +180,7 @@ Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
       return a;
     }
     case OpKind::Madvise:
-      if (op.advice == Advice::DontNeed) {  // zaps a PTE: everything, as the issue-5 operations
+      if (op.advice == Advice::DontNeed) {  // zaps a PTE: everything, as the operations below
         a.w |= res::kAll;
         return a;
       }
@@ -190,7 +190,7 @@ Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
         default: a.w |= res::kAll; break;
       }
       return a;
-    // The issue-5 operations: declared to touch everything (every step of them is
+    // The operations of pins, swap, files, mlock and KSM: declared to touch everything (every step of them is
     // dependent on every other step), which keeps --por sound and does not reduce there.
     case OpKind::OdirectWrite:
     case OpKind::Vmsplice:

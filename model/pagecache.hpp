@@ -1,5 +1,5 @@
-// File pages: the page cache, ->page_mkwrite and write-back (issue 6; the 2010 mlock
-// thread, ../shared/seeds/lkml-2010-mlock-avoid-dirtying.txt). A file VMA maps the file's
+// File pages: the page cache, ->page_mkwrite and write-back (the 2010 lkml thread "mlock:
+// avoid dirtying pages and triggering writeback"). A file VMA maps the file's
 // page-cache pages, one frame per page, from Vma::file_frame on. A page's file block may
 // be a hole (a sparse file); the file system either allocates blocks in ->page_mkwrite at
 // the first write fault (ext4, xfs, btrfs) or at write-back (ext2, ext3: no ->page_mkwrite).

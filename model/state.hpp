@@ -38,7 +38,7 @@ enum FrameFlag : u8 {
   kFramePageCache = 1 << 4,      // a page-cache page of a file: the page cache holds one reference
   kFrameKsm = 1 << 5,            // PageKsm: a KSM page (read-only, shared by merged mappings; never reused on write)
 };
-// The page-cache, LRU and filesystem state of a page (issue 6: mlock's dirtying, 2010).
+// The page-cache, LRU and filesystem state of a page (mlock's dirtying of shared mappings, 2010).
 enum PageFlag : u8 {
   kPgDirty = 1 << 0,      // PG_dirty: the page cache must write it back (set_page_dirty)
   kPgWriteback = 1 << 1,  // PG_writeback: its write-back I/O is in flight

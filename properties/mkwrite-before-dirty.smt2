@@ -1,7 +1,7 @@
 ; Every first write to a shared file page goes through ->page_mkwrite: "I don't think
 ; ->page_mkwrite can be worked around - we need that to be called on the first write fault
 ; of any mmap()d page to ensure it is set up correctly for writeback" (Dave Chinner on
-; 5ecfda041e4b, ../shared/seeds/lkml-2010-mlock-avoid-dirtying.txt). A page of a shared
+; 5ecfda041e4b, lkml, November 2010). A page of a shared
 ; writable file mapping that is dirty, or mapped writable, has been through ->page_mkwrite
 ; since write-back last cleaned it. A file system without ->page_mkwrite (ext2, ext3 in
 ; 2010) breaks it with or without the patch: "Any filesystem that does not implement

@@ -1,5 +1,5 @@
 ; A private mlocked page written after fork stays mlocked in its writer: mlock "must still
-; break COW for private writable mappings" (issue 6; Lespinasse keeps FOLL_WRITE for them:
+; break COW for private writable mappings" (5ecfda041e4b keeps FOLL_WRITE for them:
 ; "We want to touch writable mappings with a write fault in order to break COW"), and a
 ; COW fault in a VM_LOCKED VMA gives its writer a new page that is mlocked
 ; (page_add_new_anon_rmap puts it on the unevictable list) while the old page, left to a

@@ -1,5 +1,5 @@
 // Properties checked on every explored state. These are the C++ forms; the SMT-LIB
-// files of properties/*.smt2 replace them in a later version (DESIGN.md "Properties").
+// files of properties/*.smt2 replace them in a later version (docs/writing-a-property.md).
 #pragma once
 #include <optional>
 #include <string>

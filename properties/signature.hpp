@@ -1,4 +1,4 @@
-// The signature properties are written over (DESIGN.md "Properties"): finite sorts and
+// The signature properties are written over (docs/writing-a-property.md): finite sorts and
 // the functions that read a state. Declared once here; `cowcheck list signature` prints
 // it, the SMT-LIB front end (properties/front_end.cpp) declares it to Z3 and compiles
 // property files against it.
