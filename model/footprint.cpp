@@ -1,8 +1,8 @@
 // Step footprints over the resources of model/footprint.hpp, one case per pc of the
 // kernel paths (model/fault.cpp, gup.cpp, fork.cpp, madvise.cpp, ...: the same step
-// names). A new step, op or design hook that touches something else must say so here: tests/test_por.cpp checks, on every reachable state of
-// every scenario and design, that the writes a step really makes are declared and that
-// steps declared independent commute.
+// names). A new step, op or design hook that touches something else must say so here:
+// tests/test_por.cpp checks, on every reachable state of every scenario and design, that
+// the writes a step really makes are declared and that steps declared independent commute.
 #include "model/footprint.hpp"
 
 #include <cstring>
