@@ -66,7 +66,6 @@ class Explorer {
  private:
   template <class Store>
   ExploreResult run_in(Store& store);
-  bool is_final(const State& s) const;
   const Scenario& sc_;
   const Design& design_;
   ExploreOptions opt_;
