@@ -448,6 +448,30 @@ TEST_CASE("compare: one row per matrix entry, costs in md, csv and json, --no-co
   CHECK(has(lim.output, "not computed: more than 50 states"));
 }
 
+TEST_CASE("compare: --scenarios takes a comma-separated list as well as several arguments", "[cli]") {
+  using namespace cowtest;
+  const std::string rdma = scenario("rdma_pin_fork.toml"), fast = scenario("fastgup_fork_pin.toml");
+  const std::string tail = " --designs v2.6.27,v5.19 --param pin=0 --param dontfork=0 --no-costs --format csv";
+  Result commas = run_cowcheck("compare --scenarios " + shell_quote(rdma + "," + fast) + tail);
+  Result several = run_cowcheck("compare --scenarios " + shell_quote(rdma) + " " + shell_quote(fast) + tail);
+  SHOW(commas);
+  REQUIRE(commas.status == 0);
+  REQUIRE(several.status == 0);
+  auto rows = [](const std::string& csv) {  // the table less its seconds column
+    std::vector<std::string> out;
+    std::istringstream in(csv);
+    for (std::string line; std::getline(in, line);) out.push_back(line.substr(0, line.rfind(',')));
+    return out;
+  };
+  const std::vector<std::string> a = rows(commas.output);
+  CHECK(a == rows(several.output));
+  REQUIRE(a.size() == 5);  // the header, then two designs on each scenario, in the order given
+  CHECK(a[1].rfind("rdma_pin_fork,\"dontfork=0, pin=0\",v2.6.27,", 0) == 0);
+  CHECK(a[2].rfind("rdma_pin_fork,\"dontfork=0, pin=0\",v5.19,", 0) == 0);
+  CHECK(a[3].rfind("fastgup_fork_pin,", 0) == 0);
+  CHECK(a[4].rfind("fastgup_fork_pin,", 0) == 0);
+}
+
 TEST_CASE("papers: the same command writes the same bytes, and the committed paper is its output",
           "[costs][papers][golden]") {
   using namespace cowtest;
