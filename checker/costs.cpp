@@ -230,7 +230,7 @@ std::string bound_text(const CostBound& b) {
 std::string cost_note(const CostResult& r) {
   switch (r.status) {
     case CostStatus::Computed: return "";
-    case CostStatus::NoFinish: return "n/a: no execution finishes (every one deadlocks)";
+    case CostStatus::NoFinish: return "n/a: no execution finishes (every one deadlocks or loops forever)";
     case CostStatus::TooManyStates: return fmt::format("not computed: more than {} states", r.max_states);
     case CostStatus::TimeLimit: return "not computed: the time limit was reached";
     case CostStatus::OutOfFrames: return "not computed: the scenario needs more frames than the model has";

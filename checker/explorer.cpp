@@ -146,6 +146,7 @@ ExploreResult Explorer::run_in(Store& store_) {
         stop = true;
         break;
       }
+      if (finals[id - next]) ++r.final_states;
       if (ex.succ.empty() && !finals[id - next]) {
         ++r.deadlocks;
         for (PropertyOutcome& o : r.outcomes)
