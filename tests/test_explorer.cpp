@@ -2,11 +2,11 @@
 #include <catch2/catch.hpp>
 
 #include "tests/quick.hpp"
+#include "tests/scenario_files.hpp"
 #include "checker/report.hpp"
 #include "checker/store.hpp"
 #include "model/paths.hpp"
 #include "model/scenario_load.hpp"
-#include <filesystem>
 
 using namespace cow;
 
@@ -93,10 +93,8 @@ TEST_CASE("a COW with every frame in use is reported as out of frames, not explo
 // The parallel search must be the sequential one: same states, transitions, depth,
 // verdicts, first violating states and counterexamples, whatever the number of threads.
 TEST_CASE("the parallel search agrees with one thread on every scenario and design", "[explorer][parallel]") {
-  std::vector<std::string> files;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(COWCHECK_SOURCE_DIR) + "/scenarios"))
-    if (e.path().extension() == ".toml") files.push_back(e.path().string());
-  REQUIRE(files.size() >= 2);
+  const std::vector<std::string> files = test::scenario_files();
+  REQUIRE(files.size() >= 27);  // 13 in scenarios/, 14 in scenarios/selftests/
   for (const std::string& file : files)
     for (const Design* d : all_designs())
       for (bool full : {false, true}) {

@@ -3,13 +3,13 @@
 // steps must give the same graph (a mismatch means the model is not the spec).
 #include <catch2/catch.hpp>
 #include <algorithm>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "checker/costs.hpp"
 #include "checker/report.hpp"
 #include "tests/check_helpers.hpp"
+#include "tests/scenario_files.hpp"
 #include "model/scenario_load.hpp"
 
 using namespace cow;
@@ -262,10 +262,12 @@ TEST_CASE("issue 5: the COW/GUP history, scenario by scenario", "[golden][histor
 }
 
 TEST_CASE("issue 5: every cow.c anonymous case passes on v5.19, base and swapped-out", "[golden][selftests]") {
-  for (const auto& e : std::filesystem::directory_iterator(scenario("selftests"))) {
+  const std::vector<std::string> files = test::scenario_files("selftests");
+  REQUIRE(files.size() == 14);
+  for (const std::string& file : files) {
     for (long swapped : {0L, 1L}) {
-      CheckRun run = check("selftests/" + e.path().filename().string(), "v5.19", {{"swapped", swapped}}, {}, true);
-      INFO(e.path().filename().string() << " swapped=" << swapped);
+      CheckRun run = cowtest::run_scenario(file, "v5.19", {{"swapped", swapped}}, {}, true);
+      INFO(file << " swapped=" << swapped);
       CHECK(run.result.completion == Completion::Exhausted);
       CHECK(!run.result.any_violated());
     }
@@ -276,11 +278,8 @@ TEST_CASE("issue 5: every cow.c anonymous case passes on v5.19, base and swapped
 // verdicts as v5.19 on every scenario of the design library, no shared table ever
 // changed in place, and no PTE copied at fork where the table could be shared.
 TEST_CASE("cow-pte-table keeps the v5.19 verdicts and copies no PTE at fork", "[golden][cow-pte]") {
-  std::vector<std::string> files;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(std::string(COWCHECK_SOURCE_DIR) + "/scenarios"))
-    if (e.path().extension() == ".toml") files.push_back(e.path().string());
-  std::sort(files.begin(), files.end());
-  REQUIRE(files.size() >= 20);
+  const std::vector<std::string> files = test::scenario_files();
+  REQUIRE(files.size() >= 27);
   unsigned shared_forks = 0;
   for (const std::string& file : files) {
     Scenario probe = load_scenario(file);
