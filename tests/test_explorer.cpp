@@ -10,7 +10,7 @@
 
 using namespace cow;
 
-TEST_CASE("the visited set keeps distinct states apart under a colliding hash", "[explorer][store]") {
+TEST_CASE("the visited set keeps distinct states apart under a colliding hash", "[explorer][store][quick]") {
   StateStore store([](const void*, std::size_t) -> std::uint64_t { return 3; });
   for (unsigned i = 0; i < 300; ++i) {
     State s{};
@@ -28,7 +28,7 @@ TEST_CASE("the visited set keeps distinct states apart under a colliding hash", 
   for (unsigned i = 0; i < 300; ++i) CHECK(store.state(i).frames[i % kMaxFrames].data[0] + 256u * store.state(i).frames[i % kMaxFrames].data[1] == i);
 }
 
-TEST_CASE("no-deadlock: a device left waiting for a dropped pin is reported", "[explorer][deadlock]") {
+TEST_CASE("no-deadlock: a device left waiting for a dropped pin is reported", "[explorer][deadlock][quick]") {
   CheckRequest req;
   req.scenario_file = std::string(COWCHECK_SOURCE_DIR) + "/tests/inputs/deadlock_dma_after_unpin.toml";
   req.design = "v2.6.27";
@@ -43,7 +43,7 @@ TEST_CASE("no-deadlock: a device left waiting for a dropped pin is reported", "[
   CHECK(verdict_of(run.result, run.result.outcomes[1]) == Verdict::Holds);
 }
 
-TEST_CASE("limits: --max-states makes the result incomplete (exit 3), never a verdict of holds", "[explorer][limits]") {
+TEST_CASE("limits: --max-states makes the result incomplete (exit 3), never a verdict of holds", "[explorer][limits][quick]") {
   CheckRequest req;
   req.scenario_file = std::string(COWCHECK_SOURCE_DIR) + "/scenarios/odirect_fork.toml";
   req.design = "brlock";
@@ -54,7 +54,7 @@ TEST_CASE("limits: --max-states makes the result incomplete (exit 3), never a ve
   for (const PropertyOutcome& o : run.result.outcomes) CHECK(verdict_of(run.result, o) == Verdict::Unknown);
 }
 
-TEST_CASE("json report: the trace of a violation, step by step", "[explorer][json]") {
+TEST_CASE("json report: the trace of a violation, step by step", "[explorer][json][quick]") {
   CheckRequest req;
   req.scenario_file = std::string(COWCHECK_SOURCE_DIR) + "/scenarios/odirect_fork.toml";
   req.design = "v2.6.27";
@@ -69,7 +69,7 @@ TEST_CASE("json report: the trace of a violation, step by step", "[explorer][jso
   CHECK(j["stats"]["states"].get<std::uint64_t>() == run.result.states);
 }
 
-TEST_CASE("a COW with every frame in use is reported as out of frames, not explored", "[explorer][bounds]") {
+TEST_CASE("a COW with every frame in use is reported as out of frames, not explored", "[explorer][bounds][quick]") {
   Scenario sc = load_scenario(std::string(COWCHECK_SOURCE_DIR) + "/scenarios/odirect_fork.toml", {{"K", 1}});
   const Design& d = *find_design("v2.6.27");
   State s = sc.initial;

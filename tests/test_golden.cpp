@@ -74,7 +74,7 @@ TEST_CASE("brlock ODF(3) exhaustively holds", "[golden][odf]") {
   CHECK(run.result.states == 355898);
 }
 
-TEST_CASE("forcecow: GUP-fast reads the PTE before fork's check and pins after it", "[golden][odf][trace]") {
+TEST_CASE("forcecow: GUP-fast reads the PTE before fork's check and pins after it", "[golden][odf][trace][quick]") {
   CheckRun run = check("odirect_fork.toml", "forcecow", {{"K", 1}}, {"pin-writable-in-owner"});
   REQUIRE(run.result.outcomes[0].violated);
   std::vector<std::string> labels;
@@ -96,7 +96,7 @@ TEST_CASE("v2.6.27: pin-writable-in-owner fails first, when fork write-protects 
   CHECK(run.traces[shortest].steps.back().label == "copy_one_pte");
 }
 
-TEST_CASE("rdma_pin_fork: the LWN 2006 case, with and without MADV_DONTFORK", "[golden][rdma]") {
+TEST_CASE("rdma_pin_fork: the LWN 2006 case, with and without MADV_DONTFORK", "[golden][rdma][quick]") {
   struct Row {
     const char* design;
     long dontfork;
@@ -116,7 +116,7 @@ TEST_CASE("rdma_pin_fork: the LWN 2006 case, with and without MADV_DONTFORK", "[
 
 // The whole text of the shortest trace, compared with a file the checker wrote. Run the
 // tests with COWCHECK_UPDATE_GOLDEN=1 to rewrite it after an intended change.
-TEST_CASE("golden trace: v2.6.27 ODF(1), dma-visible", "[golden][trace]") {
+TEST_CASE("golden trace: v2.6.27 ODF(1), dma-visible", "[golden][trace][quick]") {
   CheckRun run = check("odirect_fork.toml", "v2.6.27", {{"K", 1}}, {"dma-visible"});
   REQUIRE(run.result.outcomes[0].violated);
   std::string text = text_trace(run, 0);
@@ -179,7 +179,7 @@ TEST_CASE("v5.9-rc, v5.9, v5.11: FOLL_GET vs FOLL_PIN on ODF(2) and the RDMA cas
 // 57efa1fe5957's interleaving: v5.9 loses the DMA when GUP-fast pins between fork's
 // page_maybe_dma_pinned() check and its write-protect; v5.11's seqcount sends GUP-fast to
 // the slow path instead.
-TEST_CASE("fastgup_fork_pin: v5.9 fails through the fork window, v5.11 holds", "[golden][fastgup]") {
+TEST_CASE("fastgup_fork_pin: v5.9 fails through the fork window, v5.11 holds", "[golden][fastgup][quick]") {
   CheckRun v59 = check("fastgup_fork_pin.toml", "v5.9", {}, {"dma-visible"});
   REQUIRE(v59.result.outcomes[0].violated);
   std::vector<std::string> labels;
@@ -197,7 +197,7 @@ TEST_CASE("fastgup_fork_pin: v5.9 fails through the fork window, v5.11 holds", "
 // Arcangeli's 2009 PG_gup fix (NAKed for its fork_pre_cow, not for being wrong): fork
 // write-protects first and copies a PG_gup page with extra references; GUP-fast re-checks
 // the PTE after get_page. The checker finds no violation on any scenario of the race.
-TEST_CASE("pg_gup holds on ODF(2), the RDMA case and the fast-GUP window", "[golden][pg_gup]") {
+TEST_CASE("pg_gup holds on ODF(2), the RDMA case and the fast-GUP window", "[golden][pg_gup][quick]") {
   for (const char* scenario : {"odirect_fork.toml", "rdma_pin_fork.toml", "fastgup_fork_pin.toml"}) {
     INFO(scenario);
     CheckRun run = check(scenario, "pg_gup", {}, {}, /*full=*/true);
@@ -319,7 +319,7 @@ TEST_CASE("cow-pte-table keeps the v5.19 verdicts and copies no PTE at fork", "[
 
 // Issue 6, Dirty COW (CVE-2016-5195): found on v4.8 (and every kernel before 4.9 in the
 // library) by the interleaving of the public exploit, in 9 steps; gone from v4.9 on.
-TEST_CASE("dirty_cow: v4.8 writes the read-only file in 9 steps, v4.9 does not", "[golden][dirty-cow]") {
+TEST_CASE("dirty_cow: v4.8 writes the read-only file in 9 steps, v4.9 does not", "[golden][dirty-cow][quick]") {
   CheckRun bad = check("dirty_cow.toml", "v4.8", {}, {"file-integrity"});
   REQUIRE(bad.result.outcomes.size() == 1);
   REQUIRE(bad.result.outcomes[0].violated);

@@ -38,7 +38,7 @@ LassoWalk walk(const Graph& g, std::size_t threads) {
 
 }  // namespace
 
-TEST_CASE("no execution finishes: check says vacuous, never holds, and exits 1", "[vacuity][cli]") {
+TEST_CASE("no execution finishes: check says vacuous, never holds, and exits 1", "[vacuity][cli][quick]") {
   const std::string file = shell_quote(kVacuous);
   SECTION("the scenario's properties") {
     Result r = run_cowcheck("check " + file + " --design v5.19 --quiet");
@@ -85,7 +85,7 @@ TEST_CASE("no execution finishes: check says vacuous, never holds, and exits 1",
   }
 }
 
-TEST_CASE("no execution finishes: the JSON report gives the verdict, the count and the path", "[vacuity][json]") {
+TEST_CASE("no execution finishes: the JSON report gives the verdict, the count and the path", "[vacuity][json][quick]") {
   CheckRun run = run_scenario(kVacuous, "v5.19", {});
   const nlohmann::json j = nlohmann::json::parse(json_report(run).dump());
   CHECK(j["completion"] == "exhausted");
@@ -106,7 +106,7 @@ TEST_CASE("no execution finishes: the JSON report gives the verdict, the count a
 }
 
 TEST_CASE("no execution finishes: the verdict, the exit status and the deadlock path, through the API",
-          "[vacuity][explorer]") {
+          "[vacuity][explorer][quick]") {
   CheckRun run = run_scenario(kVacuous, "v2.6.27", {});
   CHECK(run.result.completion == Completion::Exhausted);
   CHECK(run.result.final_states == 0);
@@ -129,7 +129,7 @@ TEST_CASE("no execution finishes: the verdict, the exit status and the deadlock 
 }
 
 TEST_CASE("no execution finishes: partial-order reduction, symmetry and hash compaction keep the verdict",
-          "[vacuity][por][symmetry]") {
+          "[vacuity][por][symmetry][quick]") {
   for (int mode : {1, 2, 3, 7}) {
     CheckRequest req;
     req.scenario_file = kVacuous;
@@ -146,7 +146,7 @@ TEST_CASE("no execution finishes: partial-order reduction, symmetry and hash com
   }
 }
 
-TEST_CASE("some executions finish: the verdicts are those of before", "[vacuity]") {
+TEST_CASE("some executions finish: the verdicts are those of before", "[vacuity][quick]") {
   CheckRun some = run_scenario(kSomeFinish, "v2.6.27", {});
   CHECK(some.result.final_states > 0);
   CHECK_FALSE(some.result.no_execution_finishes());
@@ -165,7 +165,7 @@ TEST_CASE("some executions finish: the verdicts are those of before", "[vacuity]
   CHECK_FALSE(has(r.output, "NO EXECUTION FINISHES"));
 }
 
-TEST_CASE("compare marks a scenario where no execution finishes as vacuous, in md, csv and json", "[vacuity][cli]") {
+TEST_CASE("compare marks a scenario where no execution finishes as vacuous, in md, csv and json", "[vacuity][cli][quick]") {
   const std::string args = "compare --designs v2.6.27,v5.19 --scenarios " + shell_quote(kVacuous) + "," +
                            shell_quote(kSomeFinish) + " --no-costs";
   Result md = run_cowcheck(args);
@@ -195,7 +195,7 @@ TEST_CASE("compare marks a scenario where no execution finishes as vacuous, in m
   }
 }
 
-TEST_CASE("the lasso walk on hand-made graphs: stem, cycle, deadlock, progress first", "[vacuity][lasso]") {
+TEST_CASE("the lasso walk on hand-made graphs: stem, cycle, deadlock, progress first", "[vacuity][lasso][quick]") {
   SECTION("a cycle: the walk stops when a step returns to a node on it") {
     // 0 -A-> 1 -B-> 3 -A-> 1: the stem is A, the cycle B A from node 1.
     const Graph g = {{{0, 1}, {1, 2}}, {{0, 0}, {1, 3}}, {}, {{0, 1}, {1, 0}}};
@@ -228,7 +228,7 @@ TEST_CASE("the lasso walk on hand-made graphs: stem, cycle, deadlock, progress f
   }
 }
 
-TEST_CASE("the text report marks a lasso's cycle: where it starts and where it returns", "[vacuity][lasso]") {
+TEST_CASE("the text report marks a lasso's cycle: where it starts and where it returns", "[vacuity][lasso][quick]") {
   // A hand-made lasso on a real scenario's execution (the first three steps of the
   // deadlock path, the last two declared a cycle), to check how the report prints one.
   CheckRun run = run_scenario(kVacuous, "v5.19", {});
