@@ -105,6 +105,20 @@ TEST_CASE("no execution finishes: the JSON report gives the verdict, the count a
   CHECK(nf["steps"].back()["thread"] != "P");  // P's last step was fork's; it waits since
 }
 
+TEST_CASE("no execution finishes: replay of the JSON report still replays its violations", "[vacuity][replay][quick]") {
+  const std::string report = (fs::temp_directory_path() / ("cowcheck_vacuity_" + std::to_string(::getpid()) + ".json")).string();
+  Result c = run_cowcheck("check " + shell_quote(kVacuous) +
+                          " --design v5.19 --quiet --full --property no-deadlock --property refcount-sane --format json > " +
+                          shell_quote(report) + "; exit $?");  // (run_cowcheck's own redirection goes to the exit)
+  SHOW(c);
+  REQUIRE(c.status == 1);
+  Result r = run_cowcheck("replay " + shell_quote(report));
+  SHOW(r);
+  CHECK(r.status == 1);
+  CHECK(has(r.output, "VIOLATED no-deadlock"));
+  fs::remove(report);
+}
+
 TEST_CASE("no execution finishes: the verdict, the exit status and the deadlock path, through the API",
           "[vacuity][explorer][quick]") {
   CheckRun run = run_scenario(kVacuous, "v2.6.27", {});
