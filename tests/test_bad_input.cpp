@@ -258,7 +258,7 @@ TEST_CASE("bad input: threads declared symmetric that are not interchangeable", 
   REQUIRE(has(r.output, "'W0' and 'W1'"));
 }
 
-TEST_CASE("bad input: the issue-5 operations and the matrix key", "[cli][bad-input][quick]") {
+TEST_CASE("bad input: exit, wait, mprotect's prot and the matrix key", "[cli][bad-input][quick]") {
   {
     Result r = expect_error_at("exit_not_last.toml", "op = \"write\"");
     REQUIRE(has(r.output, "exit must be its last op"));

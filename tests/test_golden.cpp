@@ -1,6 +1,7 @@
 // Golden verdicts, state counts and traces, every one produced by running the checker.
-// The state counts are those of ../shared/reference/odirect-fork.md: the same atomic
-// steps must give the same graph (a mismatch means the model is not the spec).
+// The state counts are those of the reference scenario ODF(K) (README, "The main job"):
+// the same atomic steps must give the same graph (a mismatch means the model is not the
+// spec).
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <fstream>
@@ -147,7 +148,7 @@ TEST_CASE("ODF(4): whole-graph state counts equal the reference", "[.slow][golde
   }
 }
 
-// The 5.9 cycle (issue 5, first designs): 09854ba94c6a made do_wp_page copy any page with
+// The 5.9 cycle: 09854ba94c6a made do_wp_page copy any page with
 // an extra reference, which broke RDMA's FOLL_PIN registrations across fork ("the process
 // is not seeing DMA'd data to a pin_user_pages()"); the early COW at fork (70e806e4e645,
 // f3c64eda3e50) fixed it for FOLL_PIN only, but left a window for FOLL_PIN GUP-fast
@@ -206,10 +207,10 @@ TEST_CASE("pg_gup holds on ODF(2), the RDMA case and the fast-GUP window", "[gol
   }
 }
 
-// The design library against the scenarios that broke each design (issue 5). Each row
+// The design library against the scenarios that broke each design. Each row
 // is one claim of the kernel history, as the checker found it; the whole matrix is
 // pinned by papers/design-matrix.md and its test.
-TEST_CASE("issue 5: the COW/GUP history, scenario by scenario", "[golden][history]") {
+TEST_CASE("the COW/GUP history, scenario by scenario", "[golden][history]") {
   struct Row {
     const char* file;
     std::map<std::string, long> params;
@@ -261,7 +262,7 @@ TEST_CASE("issue 5: the COW/GUP history, scenario by scenario", "[golden][histor
   }
 }
 
-TEST_CASE("issue 5: every cow.c anonymous case passes on v5.19, base and swapped-out", "[golden][selftests]") {
+TEST_CASE("every cow.c anonymous case passes on v5.19, base and swapped-out", "[golden][selftests]") {
   const std::vector<std::string> files = test::scenario_files("selftests");
   REQUIRE(files.size() == 14);
   for (const std::string& file : files) {
@@ -274,7 +275,7 @@ TEST_CASE("issue 5: every cow.c anonymous case passes on v5.19, base and swapped
   }
 }
 
-// Issue 6, the COW PTE table (Hildenbrand's form of the 2022 RFC, on v5.19): the same
+// The COW PTE table (Hildenbrand's form of the 2022 RFC, on v5.19): the same
 // verdicts as v5.19 on every scenario of the design library, no shared table ever
 // changed in place, and no PTE copied at fork where the table could be shared.
 TEST_CASE("cow-pte-table keeps the v5.19 verdicts and copies no PTE at fork", "[golden][cow-pte]") {
@@ -317,7 +318,7 @@ TEST_CASE("cow-pte-table keeps the v5.19 verdicts and copies no PTE at fork", "[
   CHECK(shared_forks >= 25);  // most forks find a table that can be shared (31 of the 62 rows)
 }
 
-// Issue 6, Dirty COW (CVE-2016-5195): found on v4.8 (and every kernel before 4.9 in the
+// Dirty COW (CVE-2016-5195): found on v4.8 (and every kernel before 4.9 in the
 // library) by the interleaving of the public exploit, in 9 steps; gone from v4.9 on.
 TEST_CASE("dirty_cow: v4.8 writes the read-only file in 9 steps, v4.9 does not", "[golden][dirty-cow][quick]") {
   CheckRun bad = check("dirty_cow.toml", "v4.8", {}, {"file-integrity"});

@@ -1,5 +1,4 @@
-// Issue 6: KSM's write_protect_page against GUP (../shared/domain-kernel-designs.md D6,
-// S7). Every verdict comes from running the checker.
+// KSM's write_protect_page against GUP. Every verdict comes from running the checker.
 #include <catch2/catch.hpp>
 
 #include "checker/costs.hpp"

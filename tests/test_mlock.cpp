@@ -1,4 +1,4 @@
-// Issue 6: mlock's dirtying of shared file mappings (5ecfda041e4b, 2.6.38), file pages
+// mlock's dirtying of shared file mappings (5ecfda041e4b, 2.6.38), file pages
 // with ->page_mkwrite and write-back, and mlock breaking COW on private mappings. Every
 // verdict and figure below comes from running the checker.
 #include <catch2/catch.hpp>
