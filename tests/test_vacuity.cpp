@@ -193,6 +193,22 @@ TEST_CASE("compare marks a scenario where no execution finishes as vacuous, in m
   }
 }
 
+TEST_CASE("the design matrix paper marks a scenario where no execution finishes as vacuous", "[vacuity][papers][quick]") {
+  const fs::path dir = fs::temp_directory_path() / ("cowcheck_vacuity_papers_" + std::to_string(::getpid()));
+  Result r = run_cowcheck("compare --designs v5.19 --scenarios " + shell_quote(kVacuous) + " --no-costs --papers " +
+                          shell_quote(dir.string()));
+  SHOW(r);
+  REQUIRE(r.status == 0);
+  std::ifstream in(dir / "design-matrix.md");
+  std::stringstream md;
+  md << in.rdbuf();
+  INFO(md.str());
+  CHECK(has(md.str(), "| (none) | v5.19 | vacuous | vacuous |"));
+  CHECK(has(md.str(), "vacuous: the whole state space was explored and no execution finishes"));
+  CHECK(fs::is_empty(dir / "traces"));  // nothing is violated: no counterexample to link
+  fs::remove_all(dir);
+}
+
 TEST_CASE("the lasso walk on hand-made graphs: stem, cycle, deadlock, progress first", "[vacuity][lasso][quick]") {
   SECTION("a cycle: the walk stops when a step returns to a node on it") {
     // 0 -A-> 1 -B-> 3 -A-> 1: the stem is A, the cycle B A from node 1.
