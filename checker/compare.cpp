@@ -70,6 +70,10 @@ std::string verdict_text(const ExploreResult& r, const PropertyOutcome& o) {
 
 }  // namespace
 
+const char* const kVacuousNote =
+    "vacuous: the whole state space was explored and no execution finishes (each loops forever or deadlocks), "
+    "so nothing can be said to hold; `cowcheck check` on the row prints an execution that never finishes.";
+
 std::string params_text(const std::map<std::string, long>& params) {
   std::string s;
   for (const auto& [k, v] : params) s += (s.empty() ? "" : ", ") + fmt::format("{}={}", k, v);
@@ -103,6 +107,7 @@ std::vector<CompareRow> compare_rows(const CompareOptions& opt) {
         row.states = run.result.states;
         row.transitions = run.result.transitions;
         row.seconds = run.result.seconds;
+        row.no_execution_finishes = run.result.no_execution_finishes();
         for (const PropertyOutcome& o : run.result.outcomes) {
           std::string name(o.property->name());
           row.properties.push_back(name);
@@ -127,7 +132,7 @@ std::string render_compare(const std::vector<CompareRow>& rows, const CompareOpt
     for (const CompareRow& r : rows) {
       nlohmann::json row = {{"scenario", r.scenario}, {"params", params_text(r.params)}, {"design", r.design},
                             {"verdicts", r.verdicts}, {"states", r.states}, {"transitions", r.transitions},
-                            {"seconds", r.seconds}};
+                            {"seconds", r.seconds}, {"no_execution_finishes", r.no_execution_finishes}};
       if (costs && r.costs) {
         const CostResult& c = *r.costs;
         row["end_states"] = c.finished;
@@ -203,6 +208,8 @@ std::string render_compare(const std::vector<CompareRow>& rows, const CompareOpt
     for (const std::string& c : cost_cells(r)) out += " " + c + " |";
     out += "\n";
   }
+  if (std::any_of(rows.begin(), rows.end(), [](const CompareRow& r) { return r.no_execution_finishes; }))
+    out += std::string("\n") + kVacuousNote + "\n";
   if (opt.por || opt.symmetry)
     out += fmt::format("\nStates and transitions of the reduced graph ({}{}{}).\n", opt.por ? "partial-order reduction" : "",
                        opt.por && opt.symmetry ? ", " : "", opt.symmetry ? "frame symmetry" : "");

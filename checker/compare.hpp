@@ -30,7 +30,8 @@ struct CompareRow {
   std::string scenario, summary, file, design;
   std::map<std::string, long> params;        // every parameter of the scenario, as run
   std::vector<std::string> properties;       // in the scenario's order
-  std::map<std::string, std::string> verdicts;  // holds | VIOLATED | unknown
+  std::map<std::string, std::string> verdicts;  // holds | VIOLATED | unknown | vacuous
+  bool no_execution_finishes = false;           // exhaustive, and no execution finishes: vacuous verdicts
   unsigned long long states = 0, transitions = 0;
   double seconds = 0;
   std::optional<CostResult> costs;  // absent with --no-costs
@@ -47,5 +48,8 @@ std::string render_compare(const std::vector<CompareRow>& rows, const CompareOpt
 std::string run_compare(const CompareOptions& opt);
 
 std::string params_text(const std::map<std::string, long>& params);  // "K=2, pin=0"
+
+// What a vacuous cell means, for the notes under a table.
+extern const char* const kVacuousNote;
 
 }  // namespace cow

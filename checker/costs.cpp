@@ -8,6 +8,7 @@
 
 #include "checker/store.hpp"
 #include "model/paths.hpp"
+#include "model/threads.hpp"
 
 namespace cow {
 
@@ -21,12 +22,6 @@ constexpr std::uint32_t kInfinite = kUnset - 1;
 template <class V>
 std::uint64_t capacity_bytes(const V& v) {
   return v.capacity() * sizeof(typename V::value_type);
-}
-
-bool all_finished(const Scenario& sc, const State& s) {
-  for (unsigned t = 0; t < sc.threads.size(); ++t)
-    if (!thread_finished(sc, s, t)) return false;
-  return true;
 }
 
 // Longest paths to a finished state, per component, computed as Tarjan's algorithm
@@ -198,7 +193,7 @@ CostResult compute_costs(const Scenario& sc, const Design& d, const CostOptions&
         r.status = CostStatus::OutOfFrames;
         break;
       }
-      const bool fin = all_finished(sc, s);
+      const bool fin = all_threads_finished(sc, s);
       g.finished.push_back(fin);
       if (ex.succ.empty() && !fin) ++r.deadlocks;
       if (fin) ++r.finished;
@@ -235,7 +230,7 @@ std::string bound_text(const CostBound& b) {
 std::string cost_note(const CostResult& r) {
   switch (r.status) {
     case CostStatus::Computed: return "";
-    case CostStatus::NoFinish: return "n/a: no execution finishes (every one deadlocks)";
+    case CostStatus::NoFinish: return "n/a: no execution finishes (every one deadlocks or loops forever)";
     case CostStatus::TooManyStates: return fmt::format("not computed: more than {} states", r.max_states);
     case CostStatus::TimeLimit: return "not computed: the time limit was reached";
     case CostStatus::OutOfFrames: return "not computed: the scenario needs more frames than the model has";

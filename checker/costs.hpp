@@ -28,7 +28,7 @@ using CostBounds = std::array<CostBound, kCostKinds>;
 
 enum class CostStatus {
   Computed,      // bounds are exact
-  NoFinish,      // no finishing execution: every one deadlocks (costs "n/a")
+  NoFinish,      // no finishing execution: every one deadlocks or loops (costs "n/a")
   TooManyStates, // more than CostOptions::max_states states
   TimeLimit,     // CostOptions::time_limit was reached while exploring
   OutOfFrames,   // some step needs more than kMaxFrames frames

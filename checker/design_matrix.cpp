@@ -70,11 +70,13 @@ std::string counterexample(const CompareRow& r, const std::string& property, con
   return out;
 }
 
-std::string legend(const CompareOptions& opt) {
+std::string legend(const std::vector<CompareRow>& rows, const CompareOptions& opt) {
   std::string s =
       "Each table has one row per parameter setting (the scenario's `matrix`) and design. A verdict is "
       "over the whole state space; each VIOLATED links to the shortest counterexample. *states*: reachable "
       "states.";
+  if (std::any_of(rows.begin(), rows.end(), [](const CompareRow& r) { return r.no_execution_finishes; }))
+    s += std::string(" ") + kVacuousNote;
   if (opt.por || opt.symmetry) s += " States are those of the reduced graph (the command's reductions).";
   if (opt.costs)
     s += " *end states*: how many distinct states the finishing executions (every thread done) end in. "
@@ -126,7 +128,7 @@ void write_design_matrix(const std::vector<CompareRow>& rows, const CompareOptio
         "`, run from the source directory (`cmake --build --preset release --target papers` runs exactly that). "
         "Never edit this file or `traces/` by hand: rerun the command. A test (`tests/test_costs.cpp`) fails when "
         "they differ from what the command produces.\n\n";
-  md += legend(opt);
+  md += legend(rows, opt);
   for (std::size_t i = 0; i < rows.size();) {
     // One section per scenario file: its rows are consecutive.
     std::size_t end = i;

@@ -1,20 +1,21 @@
+// The explorer's breadth-first search (checker/explorer.hpp): expansion in parallel,
+// insertion in state order, the stop conditions; the properties of the new states are
+// checked by checker/incremental_check.cpp, the progress line is checker/progress.cpp.
 #include "checker/explorer.hpp"
 
 #include <algorithm>
-#include <fmt/format.h>
-#include <bit>
 #include <chrono>
-#include <thread>
-#include <cstdio>
 #include <fstream>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "checker/incremental_check.hpp"
+#include "checker/parallel.hpp"
 #include "checker/por.hpp"
-#include "model/footprint.hpp"
-#include "model/invariant.hpp"
+#include "checker/progress.hpp"
 #include "model/paths.hpp"
 #include "model/symmetry.hpp"
+#include "model/threads.hpp"
 
 namespace cow {
 
@@ -30,36 +31,6 @@ std::uint64_t current_rss_kb() {
   statm >> pages >> resident;
   return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE)) / 1024;
 }
-
-bool Explorer::is_final(const State& s) const {
-  for (unsigned t = 0; t < sc_.threads.size(); ++t)
-    if (!thread_finished(sc_, s, t)) return false;
-  return true;
-}
-
-namespace {
-
-// Runs f(i, worker) for i in [lo, hi) on `threads` workers, each a contiguous slice.
-template <class F>
-void parallel_for(std::size_t lo, std::size_t hi, unsigned threads, F&& f) {
-  const std::size_t n = hi - lo;
-  if (threads <= 1 || n < 64) {
-    for (std::size_t i = lo; i < hi; ++i) f(i, 0u);
-    return;
-  }
-  std::vector<std::jthread> pool;
-  const std::size_t per = (n + threads - 1) / threads;
-  for (unsigned w = 1; w < threads; ++w) {
-    std::size_t a = lo + w * per, z = std::min(hi, a + per);
-    if (a < z)
-      pool.emplace_back([&f, a, z, w] {
-        for (std::size_t i = a; i < z; ++i) f(i, w);
-      });
-  }
-  for (std::size_t i = lo; i < std::min(hi, lo + per); ++i) f(i, 0u);
-}
-
-}  // namespace
 
 // Breadth-first, a block of states at a time: the block's successors are computed in
 // parallel, inserted into the store in state order by one thread (so ids, counts and
@@ -91,113 +62,20 @@ ExploreResult Explorer::run_in(Store& store_) {
   ExploreResult r;
   for (const Property* p : opt_.properties) r.outcomes.push_back(PropertyOutcome{p, false, kNoState, {}, {}});
   std::size_t open = r.outcomes.size();  // properties not yet violated
-
-  // Checks the properties on states [lo, hi) (new, consecutive ids) and records, for
-  // each property not yet violated, its lowest violating id.
-  struct Hit {
-    StateId id = kNoState;
-    std::string why;
-  };
-  // Incremental checking: a property split into conjuncts re-evaluates, in a state, only
-  // the conjuncts whose reads (in the parent, where every conjunct held) the step
-  // changed; the rest keep their value. A failing conjunct is confirmed by the whole
-  // property, which also names the failing instance.
-  struct Split {
-    std::size_t n = 0;
-    std::vector<std::uint32_t> by_bit[res::kBits];     // conjuncts reading resource b whatever the state
-    std::vector<std::uint32_t> by_frame[kMaxFrames];  // conjuncts reading frame f (its column in the state)
-    std::vector<std::uint32_t> at_end;                // (=> all_finished X): only in final states
-  };
-  std::vector<Split> split(r.outcomes.size());
-  for (std::size_t k = 0; k < r.outcomes.size(); ++k) {
-    const Property* p = r.outcomes[k].property;
-    const std::size_t n = p->conjunct_count();
-    const std::vector<ConjunctReads> reads = n ? p->reads() : std::vector<ConjunctReads>{};
-    if (n == 0 || reads.size() != n) continue;
-    Split& sp = split[k];
-    sp.n = n;
-    for (std::uint32_t i = 0; i < n; ++i) {
-      if (reads[i].final_only) sp.at_end.push_back(i);
-      for (ResMask b = reads[i].fixed; b; b &= b - 1) sp.by_bit[std::countr_zero(b)].push_back(i);
-      for (u8 f : reads[i].frames) sp.by_frame[f].push_back(i);
-    }
-  }
-  auto check_new = [&](StateId lo, StateId hi) {
-    const std::size_t np = r.outcomes.size();
-    std::vector<std::vector<Hit>> hits(threads, std::vector<Hit>(np));
-    parallel_for(lo, hi, threads, [&](std::size_t id, unsigned w) {
-      const State s = store_.state(static_cast<StateId>(id));
-      const bool final = is_final(s);
-      const StateId pid = store_.parent(static_cast<StateId>(id));
-      ColumnMap cp;
-      ResMask changed = res::kAll;
-      if (pid != kNoState) {
-        const State ps = store_.state(pid);
-        cp = column_map(sc_, ps);
-        changed = changed_resources(sc_, ps, s, cp);
-      }
-      unsigned frames_hit = 0;  // frames whose column (in the parent) the step changed
-      for (unsigned f = 0; f < kMaxFrames; ++f)
-        if (cp.of(static_cast<u8>(f)) & changed) frames_hit |= 1u << f;
-      for (std::size_t k = 0; k < np; ++k) {
-        const PropertyOutcome& o = r.outcomes[k];
-        if (o.violated || o.property->is_deadlock() || hits[w][k].id != kNoState) continue;
-        bool maybe_fails = true;
-        if (split[k].n && pid != kNoState) {
-          // The conjuncts to re-evaluate, each once.
-          const Split& sp = split[k];
-          thread_local std::vector<std::uint32_t> stale, mark;
-          thread_local std::uint32_t gen = 0;
-          if (mark.size() < sp.n) mark.assign(sp.n, 0);
-          if (++gen == 0) {
-            std::fill(mark.begin(), mark.end(), 0);
-            gen = 1;
-          }
-          stale.clear();
-          auto add = [&](const std::vector<std::uint32_t>& ids) {
-            for (std::uint32_t i : ids)
-              if (mark[i] != gen) {
-                mark[i] = gen;
-                stale.push_back(i);
-              }
-          };
-          for (ResMask b = changed; b; b &= b - 1) add(sp.by_bit[std::countr_zero(b)]);
-          for (unsigned f = frames_hit; f; f &= f - 1) add(sp.by_frame[std::countr_zero(f)]);
-          if (final) add(sp.at_end);
-          maybe_fails = !o.property->conjuncts_hold(s, stale.data(), stale.size());
-        }
-        if (!maybe_fails) continue;
-        if (auto why = o.property->check(sc_, s, final)) hits[w][k] = {static_cast<StateId>(id), std::move(*why)};
-        else INVARIANT(!split[k].n || pid == kNoState, "a conjunct fails but its property holds");
-      }
-    });
-    for (std::size_t k = 0; k < np; ++k) {
-      PropertyOutcome& o = r.outcomes[k];
-      if (o.violated) continue;
-      for (unsigned w = 0; w < threads; ++w)  // workers hold consecutive slices: the first hit is the lowest
-        if (hits[w][k].id != kNoState) {
-          o.violated = true;
-          o.state = hits[w][k].id;
-          o.detail = std::move(hits[w][k].why);
-          --open;
-          break;
-        }
-    }
-  };
+  IncrementalCheck checker(sc_, r.outcomes, threads);
 
   const Reducer reducer(sc_, design_, opt_.properties);
   State initial = initial_state(sc_, design_);
   if (opt_.symmetry) canonicalize(sc_, initial);
   store_.insert(initial, kNoState);
-  check_new(0, 1);
+  open -= checker.check(store_, 0, 1);
   constexpr std::size_t kBlock = 8192;
   std::vector<Expansion> exps(kBlock);
   std::vector<std::vector<typename Store::Prepared>> preps(kBlock);
   std::vector<char> finals(kBlock);
-  double last_progress = 0;
+  Progress progress(opt_.progress);
   StateId level_end = 1;  // the first id of the next BFS level
   StateId level_start = 0;
-  std::vector<std::size_t> levels;  // sizes of the completed BFS levels
   unsigned depth = 0;
   bool stop = false;
   for (StateId next = 0; next < store_.size() && !stop;) {
@@ -216,23 +94,7 @@ ExploreResult Explorer::run_in(Store& store_) {
       r.limit = "--max-memory";
       break;
     }
-    if (opt_.progress && secs >= 2.0 && secs - last_progress >= 1.0) {
-      last_progress = secs;
-      // ETA once the levels shrink: the rest as a geometric tail of the last two ratios.
-      std::string eta;
-      const std::size_t nl = levels.size();
-      if (nl >= 3 && levels[nl - 1] < levels[nl - 2] && levels[nl - 2] < levels[nl - 3]) {
-        const double q = static_cast<double>(levels[nl - 1]) / static_cast<double>(levels[nl - 2]);
-        const double queue = static_cast<double>(store_.size() - next);
-        const double future = static_cast<double>(store_.size() - level_end) * q / (1 - q);
-        const double rate = static_cast<double>(next) / secs;  // states expanded per second
-        if (rate > 0) eta = fmt::format("  ETA ~{:.0f} s", (queue + future) / rate);
-      }
-      std::fprintf(stderr, "\r%12zu states  %9.0f states/s  depth %u  queue %zu  RSS %llu MiB  %.0f s%s   ",
-                   store_.size(), static_cast<double>(store_.size()) / secs, depth, store_.size() - next,
-                   static_cast<unsigned long long>(current_rss_kb() / 1024), secs, eta.c_str());
-      std::fflush(stderr);
-    }
+    progress.tick(secs, store_.size(), next, level_end, depth);
 
     if constexpr (requires { store_.release_below(next); }) store_.release_below(next);
     // 1. Successors of the block, in parallel (the store is only read).
@@ -245,7 +107,7 @@ ExploreResult Explorer::run_in(Store& store_) {
       if (opt_.por) reducer.reduce(s, ex);
       if (opt_.symmetry)
         for (Successor& su : ex.succ) canonicalize(sc_, su.next);
-      finals[id - next] = is_final(s);
+      finals[id - next] = all_threads_finished(sc_, s);
       auto& pr = preps[id - next];
       pr.clear();
       for (const Successor& su : ex.succ) pr.push_back(store_.prepare(su.next, s));
@@ -272,7 +134,7 @@ ExploreResult Explorer::run_in(Store& store_) {
     StateId id = next;
     for (; id < end; ++id) {
       if (id == level_end) {
-        levels.push_back(level_end - level_start);
+        progress.level_done(level_end - level_start);
         level_start = level_end;
         ++depth;
         level_end = static_cast<StateId>(store_.size());
@@ -284,6 +146,7 @@ ExploreResult Explorer::run_in(Store& store_) {
         stop = true;
         break;
       }
+      if (finals[id - next]) ++r.final_states;
       if (ex.succ.empty() && !finals[id - next]) {
         ++r.deadlocks;
         for (PropertyOutcome& o : r.outcomes)
@@ -314,10 +177,10 @@ ExploreResult Explorer::run_in(Store& store_) {
     }
 
     // 3. Properties of the new states, in parallel.
-    check_new(first_new, static_cast<StateId>(store_.size()));
+    open -= checker.check(store_, first_new, static_cast<StateId>(store_.size()));
     next = id;
   }
-  if (opt_.progress && last_progress > 0) std::fprintf(stderr, "\r%100s\r", "");
+  progress.finish();
   r.states = store_.size();
   r.depth = depth;
   r.seconds = std::chrono::duration<double>(clock::now() - t0).count();

@@ -40,6 +40,7 @@ struct ExploreResult {
   std::string limit;  // which limit was hit
   std::vector<PropertyOutcome> outcomes;
   std::uint64_t states = 0, transitions = 0, deadlocks = 0;
+  std::uint64_t final_states = 0;  // expanded states where every thread has finished
   unsigned depth = 0;
   double seconds = 0;
   std::uint64_t peak_rss_kb = 0;
@@ -51,6 +52,11 @@ struct ExploreResult {
     for (const auto& o : outcomes) if (o.violated) return true;
     return false;
   }
+  // The whole state space was explored and no execution finishes (every one loops
+  // forever or deadlocks): no property can be said to hold. Partial-order reduction and
+  // symmetry keep every final state reachable (final states are terminal); hash
+  // compaction may have missed one (omission_probability).
+  bool no_execution_finishes() const { return completion == Completion::Exhausted && final_states == 0; }
 };
 
 class Explorer {
@@ -66,7 +72,6 @@ class Explorer {
  private:
   template <class Store>
   ExploreResult run_in(Store& store);
-  bool is_final(const State& s) const;
   const Scenario& sc_;
   const Design& design_;
   ExploreOptions opt_;

@@ -186,7 +186,10 @@ int main(int argc, char** argv) {
   std::string out_file;
   CLI::App* compare = app.add_subcommand("compare", "run designs against scenarios, print one table");
   compare->add_option("--designs", designs, "all, or a comma-separated list");
-  compare->add_option("--scenarios", co.scenarios, "scenario files or directories")->required()->take_all();
+  compare->add_option("--scenarios", co.scenarios, "scenario files or directories, comma-separated or several")
+      ->required()
+      ->take_all()
+      ->delimiter(',');
   compare->add_option("--param", cparams, "NAME=VALUE for the scenarios that have it")->take_all();
   compare->add_option("--format", co.format, "md, csv or json");
   compare->add_option("--out", out_file, "write the table to FILE too");

@@ -8,6 +8,7 @@
 #include "checker/trace.hpp"
 #include "model/input_error.hpp"
 #include "model/paths.hpp"
+#include "model/threads.hpp"
 #include "model/scenario_load.hpp"
 #include "properties/resolve.hpp"
 #include "properties/smt_property.hpp"
@@ -75,8 +76,7 @@ bool replay_one(const nlohmann::json& t, const std::string& path, std::string& o
     for (const std::string& c : describe_changes(sc, *d, s, it->next)) out += "        " + c + "\n";
     s = it->next;
   }
-  bool final = true;
-  for (unsigned i = 0; i < sc.threads.size(); ++i) final &= thread_finished(sc, s, i);
+  const bool final = all_threads_finished(sc, s);
   bool violated;
   std::string detail;
   if (prop->is_deadlock()) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "model/threads.hpp"
 #include "properties/smt_property.hpp"
 
 namespace cow {
@@ -31,22 +32,86 @@ std::string stats_line(const ExploreResult& r) {
                      r.states ? static_cast<double>(r.store_bytes) / static_cast<double>(r.states) : 0.0,
                      r.peak_rss_kb / 1024);
 }
-}  // namespace
 
-std::string text_trace(const CheckRun& run, std::size_t i) {
-  const PropertyOutcome& o = run.result.outcomes[i];
-  const Trace& t = run.traces[i];
-  std::string out = fmt::format("Counterexample for {} ({} steps):\n", o.property->name(), t.steps.size());
-  out += "  initial state:\n";
+// The initial state and the steps of t, numbered from 1; with `mark`, the words
+// printed before step `mark_at` (0-based).
+std::string steps_text(const CheckRun& run, const Trace& t, std::size_t mark_at = 0, const std::string& mark = "") {
+  std::string out = "  initial state:\n";
   for (const std::string& line : describe_state(run.scenario, *run.design, initial_state(run.scenario, *run.design)))
     out += "        " + line + "\n";
   std::size_t width = 0;
   for (const auto& th : run.scenario.threads) width = std::max(width, th.name.size());
   for (std::size_t n = 0; n < t.steps.size(); ++n) {
     const TraceStep& s = t.steps[n];
+    if (n == mark_at && !mark.empty()) out += "  " + mark + "\n";
     out += fmt::format("  {:>3}. {:<{}}  {}\n", n + 1, run.scenario.threads[s.tid].name, width, s.label);
     for (const std::string& c : s.changes) out += fmt::format("        {}\n", c);
   }
+  return out;
+}
+
+nlohmann::json steps_json(const CheckRun& run, const Trace& t) {
+  nlohmann::json steps = nlohmann::json::array();
+  for (const TraceStep& s : t.steps)
+    steps.push_back({{"thread", run.scenario.threads[s.tid].name}, {"label", s.label}, {"changes", s.changes}});
+  return steps;
+}
+
+// The threads that have not finished at the end of the lasso, e.g. "drv, dev".
+std::string unfinished_threads(const CheckRun& run, const Lasso& l) {
+  std::string s;
+  for (unsigned t = 0; t < run.scenario.threads.size(); ++t)
+    if (!thread_finished(run.scenario, l.trace.last, t)) s += (s.empty() ? "" : ", ") + run.scenario.threads[t].name;
+  return s;
+}
+
+// Hash compaction keeps fingerprints only: a final state may have been taken for another.
+std::string compaction_caveat(const ExploreResult& r) {
+  return r.hash_compact ? fmt::format("hash compaction may have missed a finishing execution, with probability <= {:.1e}: "
+                                      "this verdict is only as sure as the compaction",
+                                      r.omission_probability)
+                        : "";
+}
+
+// Why no property holds, and an execution that never finishes.
+std::string no_finish_text(const CheckRun& run) {
+  const Lasso& l = *run.no_finish;
+  std::string out =
+      "NO EXECUTION FINISHES: the whole state space was explored and no execution ends with every thread "
+      "finished (each loops forever or deadlocks), so no property can be said to hold: its verdict is vacuous.\n";
+  if (const std::string c = compaction_caveat(run.result); !c.empty()) out += "Note: " + c + ".\n";
+  const std::size_t n = l.trace.steps.size();
+  if (l.deadlock) {
+    out += fmt::format("\nAn execution that deadlocks ({} steps):\n", n);
+    out += steps_text(run, l.trace);
+    out += fmt::format("  DEADLOCK: no step is enabled; not finished: {}\n", unfinished_threads(run, l));
+  } else {
+    out += fmt::format("\nAn execution that loops forever ({} steps; steps {}-{} are a cycle):\n", n, l.cycle_start + 1, n);
+    out += steps_text(run, l.trace, l.cycle_start,
+                      fmt::format("--- cycle starts here: steps {}-{} lead back to this state, forever ---", l.cycle_start + 1, n));
+    out += fmt::format("  --- back to the state before step {} (cycle starts there); not finished: {} ---\n", l.cycle_start + 1,
+                       unfinished_threads(run, l));
+  }
+  return out;
+}
+
+nlohmann::json no_finish_json(const CheckRun& run) {
+  const Lasso& l = *run.no_finish;
+  nlohmann::json j = {{"kind", l.deadlock ? "deadlock" : "cycle"},
+                      {"initial", describe_state(run.scenario, *run.design, initial_state(run.scenario, *run.design))},
+                      {"steps", steps_json(run, l.trace)},
+                      {"unfinished", unfinished_threads(run, l)}};
+  if (!l.deadlock) j["cycle_start"] = l.cycle_start;  // 0-based index of the cycle's first step
+  if (const std::string c = compaction_caveat(run.result); !c.empty()) j["caveat"] = c;
+  return j;
+}
+}  // namespace
+
+std::string text_trace(const CheckRun& run, std::size_t i) {
+  const PropertyOutcome& o = run.result.outcomes[i];
+  const Trace& t = run.traces[i];
+  std::string out = fmt::format("Counterexample for {} ({} steps):\n", o.property->name(), t.steps.size());
+  out += steps_text(run, t);
   out += fmt::format("  VIOLATED {}: {}\n", o.property->name(), o.detail);
   if (!o.certificate.empty()) out += fmt::format("  {}\n", o.certificate);
   return out;
@@ -79,8 +144,10 @@ std::string text_report(const CheckRun& run, const ReportOptions& opt) {
     Verdict v = verdict_of(r, o);
     out += fmt::format("  {:<{}}  {}", o.property->name(), width, v == Verdict::Violated ? "VIOLATED" : verdict_name(v));
     if (v == Verdict::Violated) out += fmt::format(" ({} steps)", run.traces[i].steps.size());
+    if (v == Verdict::Vacuous) out += " (no execution finishes)";
     out += "\n";
   }
+  if (run.no_finish) out += "\n" + no_finish_text(run);
   // The shortest counterexample first; all of them with --all-traces.
   std::vector<std::size_t> order;
   for (std::size_t i = 0; i < r.outcomes.size(); ++i)
@@ -95,9 +162,6 @@ std::string text_report(const CheckRun& run, const ReportOptions& opt) {
 }
 
 nlohmann::json json_trace(const CheckRun& run, std::size_t i) {
-  nlohmann::json steps = nlohmann::json::array();
-  for (const TraceStep& s : run.traces[i].steps)
-    steps.push_back({{"thread", run.scenario.threads[s.tid].name}, {"label", s.label}, {"changes", s.changes}});
   nlohmann::json t = {{"scenario", run.scenario.name},
           {"file", run.scenario.file},
           {"params", run.scenario.params},
@@ -105,7 +169,7 @@ nlohmann::json json_trace(const CheckRun& run, std::size_t i) {
           {"property", std::string(run.result.outcomes[i].property->name())},
           {"detail", run.result.outcomes[i].detail},
           {"initial", describe_state(run.scenario, *run.design, initial_state(run.scenario, *run.design))},
-          {"steps", steps}};
+          {"steps", steps_json(run, run.traces[i])}};
   if (auto* smt = dynamic_cast<const SmtProperty*>(run.result.outcomes[i].property)) t["property_file"] = smt->file();
   return t;
 }
@@ -124,7 +188,7 @@ nlohmann::json json_report(const CheckRun& run) {
     props.push_back(p);
   }
   double rate = r.seconds > 0 ? static_cast<double>(r.states) / r.seconds : 0;
-  return {{"scenario", run.scenario.name},
+  nlohmann::json j = {{"scenario", run.scenario.name},
           {"file", run.scenario.file},
           {"params", run.scenario.params},
           {"design", std::string(run.design->name())},
@@ -135,6 +199,7 @@ nlohmann::json json_report(const CheckRun& run) {
             {"transitions", r.transitions},
             {"depth", r.depth},
             {"deadlocks", r.deadlocks},
+            {"final_states", r.final_states},
             {"seconds", r.seconds},
             {"states_per_second", rate},
             {"store_bytes", r.store_bytes},
@@ -144,6 +209,8 @@ nlohmann::json json_report(const CheckRun& run) {
             {"omission_probability", r.omission_probability},
             {"peak_rss_kb", r.peak_rss_kb}}},
           {"properties", props}};
+  if (run.no_finish) j["no_execution_finishes"] = no_finish_json(run);
+  return j;
 }
 
 }  // namespace cow

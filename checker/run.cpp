@@ -63,6 +63,7 @@ CheckRun run_check(const CheckRequest& req) {
     if (auto* smt = dynamic_cast<const SmtProperty*>(o.property); smt && o.violated)
       o.certificate = smt->certify(run.traces.back().last);
   }
+  if (run.result.no_execution_finishes()) run.no_finish = find_lasso(run.scenario, *run.design);
   if (run.result.completion == Completion::OutOfFrames) {
     Trace t = opt.hash_compact ? replay_steps(run.scenario, *run.design, ex.path_to(run.result.out_of_frames_at), opt.symmetry)
                                : rebuild_trace(run.scenario, *run.design, ex.store(), run.result.out_of_frames_at, opt.symmetry);
@@ -76,6 +77,7 @@ CheckRun run_check(const CheckRequest& req) {
 
 Verdict verdict_of(const ExploreResult& r, const PropertyOutcome& o) {
   if (o.violated) return Verdict::Violated;
+  if (r.no_execution_finishes()) return Verdict::Vacuous;
   return r.completion == Completion::Exhausted ? Verdict::Holds : Verdict::Unknown;
 }
 
@@ -84,12 +86,13 @@ const char* verdict_name(Verdict v) {
     case Verdict::Holds: return "holds";
     case Verdict::Violated: return "violated";
     case Verdict::Unknown: return "unknown";
+    case Verdict::Vacuous: return "vacuous";
   }
   return "?";
 }
 
 int exit_status(const ExploreResult& r) {
-  if (r.any_violated()) return 1;
+  if (r.any_violated() || r.no_execution_finishes()) return 1;
   if (r.completion == Completion::LimitHit) return 3;
   return 0;
 }

@@ -3,6 +3,7 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,17 +26,23 @@ struct CheckRun {
   std::vector<std::unique_ptr<Property>> owned;  // the SMT-LIB properties loaded for this run
   ExploreResult result;
   std::vector<Trace> traces;  // one per outcome (empty Trace when not violated)
+  // When no execution finishes (ExploreResult::no_execution_finishes): where one loops
+  // forever or deadlocks.
+  std::optional<Lasso> no_finish;
 };
 
 // Resolves names (InputError on unknown design / property), explores, rebuilds traces,
 // and has Z3 certify each violation of an SMT-LIB property.
 CheckRun run_check(const CheckRequest& req);
 
-enum class Verdict { Holds, Violated, Unknown };
+// Vacuous: the search was exhaustive but no execution finishes, so nothing is violated
+// only because nothing ends; never reported as holds.
+enum class Verdict { Holds, Violated, Unknown, Vacuous };
 Verdict verdict_of(const ExploreResult& r, const PropertyOutcome& o);
 const char* verdict_name(Verdict v);
 
-// Exit status of `check`: 1 any violation, 3 a limit was hit, 0 everything holds.
+// Exit status of `check`: 1 any violation or no execution finishes, 3 a limit was hit,
+// 0 everything holds.
 int exit_status(const ExploreResult& r);
 
 std::string describe_params(const Scenario& sc);

@@ -6,6 +6,7 @@
 #include "model/invariant.hpp"
 #include "model/paths.hpp"
 #include "model/symmetry.hpp"
+#include "model/threads.hpp"
 
 namespace cow {
 
@@ -74,6 +75,23 @@ Trace replay_steps(const Scenario& sc, const Design& d, const std::vector<u8>& t
   }
   tr.last = from;
   return tr;
+}
+
+Lasso find_lasso(const Scenario& sc, const Design& d) {
+  Expansion ex;
+  auto steps = [&](const State& s, std::vector<std::pair<u8, State>>& out) {
+    successors(sc, d, s, ex);
+    out.clear();
+    for (const Successor& su : ex.succ) out.emplace_back(su.tid, su.next);
+  };
+  const LassoWalk w = lasso_walk(initial_state(sc, d), sc.threads.size(), steps,
+                                 [](const State& s) { return hash_bytes(&s, sizeof(State)); });
+  Lasso l;
+  l.trace = replay_steps(sc, d, w.tids);
+  l.cycle_start = w.cycle_start;
+  l.deadlock = w.deadlock;
+  INVARIANT(!l.deadlock || !all_threads_finished(sc, l.trace.last), "the walk reached a finished execution");
+  return l;
 }
 
 namespace {

@@ -3,6 +3,7 @@
 // release run covers every design and case.
 #pragma once
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 #include "model/design.hpp"
@@ -19,5 +20,12 @@ inline bool in_quick_set(const Design& d) {
   return false;
 }
 inline bool skip_design(const Design& d) { return quick() && !in_quick_set(d); }
+
+// The scenario files a quick run of the costliest whole-library tests keeps: the top of
+// scenarios/ (what those tests ran before they covered its subdirectories); the release
+// run also covers scenarios/selftests/, small variations on the same kernel paths.
+inline bool skip_scenario(const std::string& file) {
+  return quick() && file.find("/scenarios/selftests/") != std::string::npos;
+}
 
 }  // namespace cow::test

@@ -83,21 +83,21 @@ Result expect_error_at(const std::string& name, const std::string& marker, const
 
 }  // namespace
 
-TEST_CASE("bad input: the binary runs a good scenario (sanity check of the harness)", "[cli][bad-input]") {
+TEST_CASE("bad input: the binary runs a good scenario (sanity check of the harness)", "[cli][bad-input][quick]") {
   Result r = run_cowcheck("list designs");
   SHOW(r);
   REQUIRE(r.status == 0);
   for (const cow::Design* d : cow::all_designs()) REQUIRE(has(r.output, std::string(d->name())));
 }
 
-TEST_CASE("bad input: malformed TOML", "[cli][bad-input]") {
+TEST_CASE("bad input: malformed TOML", "[cli][bad-input][quick]") {
   Result r = expect_error_at("malformed_toml.toml", "SYNTAX-ERROR");
   SHOW(r);
   REQUIRE(has(r.output, "malformed TOML"));
   REQUIRE(has(r.output, "expected"));
 }
 
-TEST_CASE("bad input: unknown operation", "[cli][bad-input]") {
+TEST_CASE("bad input: unknown operation", "[cli][bad-input][quick]") {
   Result r = expect_error_at("unknown_op.toml", "frobnicate");
   SHOW(r);
   REQUIRE(has(r.output, "unknown operation 'frobnicate'"));
@@ -106,7 +106,7 @@ TEST_CASE("bad input: unknown operation", "[cli][bad-input]") {
     REQUIRE(has(r.output, op));
 }
 
-TEST_CASE("bad input: advice not modelled yet, and a KSM merge of a page into itself", "[cli][bad-input]") {
+TEST_CASE("bad input: advice not modelled yet, and a KSM merge of a page into itself", "[cli][bad-input][quick]") {
   {
     Result r = expect_error_at("op_not_modelled.toml", "MERGEABLE");
     REQUIRE(has(r.output, "other advice is not modelled yet"));
@@ -117,7 +117,7 @@ TEST_CASE("bad input: advice not modelled yet, and a KSM merge of a page into it
   }
 }
 
-TEST_CASE("bad input: unknown key in an op", "[cli][bad-input]") {
+TEST_CASE("bad input: unknown key in an op", "[cli][bad-input][quick]") {
   Result r = expect_error_at("unknown_key_in_op.toml", "colour");
   SHOW(r);
   REQUIRE(has(r.output, "unknown key 'colour'"));
@@ -126,20 +126,20 @@ TEST_CASE("bad input: unknown key in an op", "[cli][bad-input]") {
   REQUIRE(has(r.output, "half"));
 }
 
-TEST_CASE("bad input: an op missing 'page'", "[cli][bad-input]") {
+TEST_CASE("bad input: an op missing 'page'", "[cli][bad-input][quick]") {
   Result r = expect_error_at("missing_page.toml", "{ op = \"write\", half = 0 }");
   SHOW(r);
   REQUIRE(has(r.output, "missing key 'page'"));
   REQUIRE(has(r.output, "integer"));
 }
 
-TEST_CASE("bad input: half = 2", "[cli][bad-input]") {
+TEST_CASE("bad input: half = 2", "[cli][bad-input][quick]") {
   Result r = expect_error_at("half_2.toml", "half = 2");
   SHOW(r);
   REQUIRE(has(r.output, "'half' must be 0 or 1"));
 }
 
-TEST_CASE("bad input: too many threads", "[cli][bad-input]") {
+TEST_CASE("bad input: too many threads", "[cli][bad-input][quick]") {
   const std::string file = bad_input("too_many_threads.toml");
   const int header = line_containing(file, "[[thread]]");
   const int loop = line_of_key(file, "for");
@@ -154,7 +154,7 @@ TEST_CASE("bad input: too many threads", "[cli][bad-input]") {
   REQUIRE(has(r.output, std::to_string(cow::kMaxThreads)));
 }
 
-TEST_CASE("bad input: unknown design", "[cli][bad-input]") {
+TEST_CASE("bad input: unknown design", "[cli][bad-input][quick]") {
   Result r = run_cowcheck("check --design nosuch " + shell_quote(odirect_fork()));
   SHOW(r);
   REQUIRE(r.status == 2);
@@ -163,7 +163,7 @@ TEST_CASE("bad input: unknown design", "[cli][bad-input]") {
   for (const cow::Design* d : cow::all_designs()) REQUIRE(has(r.output, std::string(d->name())));
 }
 
-TEST_CASE("bad input: unknown property", "[cli][bad-input]") {
+TEST_CASE("bad input: unknown property", "[cli][bad-input][quick]") {
   Result r = run_cowcheck(check_args(odirect_fork(), "--property nosuch"));
   SHOW(r);
   REQUIRE(r.status == 2);
@@ -172,7 +172,7 @@ TEST_CASE("bad input: unknown property", "[cli][bad-input]") {
   for (const cow::Property* p : cow::builtin_properties()) REQUIRE(has(r.output, std::string(p->name())));
 }
 
-TEST_CASE("bad input: --param naming no parameter of the scenario", "[cli][bad-input]") {
+TEST_CASE("bad input: --param naming no parameter of the scenario", "[cli][bad-input][quick]") {
   Result r = run_cowcheck(check_args(odirect_fork(), "--param Q=1"));
   SHOW(r);
   REQUIRE(r.status == 2);
@@ -181,7 +181,7 @@ TEST_CASE("bad input: --param naming no parameter of the scenario", "[cli][bad-i
   REQUIRE(has(r.output, "it has: K"));
 }
 
-TEST_CASE("bad input: --param K=abc is not an integer", "[cli][bad-input]") {
+TEST_CASE("bad input: --param K=abc is not an integer", "[cli][bad-input][quick]") {
   Result r = run_cowcheck(check_args(odirect_fork(), "--param K=abc"));
   SHOW(r);
   REQUIRE(r.status == 2);
@@ -189,7 +189,7 @@ TEST_CASE("bad input: --param K=abc is not an integer", "[cli][bad-input]") {
   REQUIRE(has(r.output, "NAME=INTEGER"));
 }
 
-TEST_CASE("bad input: K too large for the bound kMaxVpages", "[cli][bad-input]") {
+TEST_CASE("bad input: K too large for the bound kMaxVpages", "[cli][bad-input][quick]") {
   const std::string file = odirect_fork();
   // The line of the VMA's `pages = "K"` (the only `pages =` outside comments).
   const int line = line_of_key(file, "pages");
@@ -203,7 +203,7 @@ TEST_CASE("bad input: K too large for the bound kMaxVpages", "[cli][bad-input]")
   REQUIRE(has(r.output, "K = 7"));
 }
 
-TEST_CASE("bad input: a scenario file that does not exist", "[cli][bad-input]") {
+TEST_CASE("bad input: a scenario file that does not exist", "[cli][bad-input][quick]") {
   const std::string file = kSourceDir + "/tests/inputs/bad/no_such_file.toml";
   REQUIRE_FALSE(fs::exists(file));
   Result r = run_cowcheck(check_args(file));
@@ -218,7 +218,7 @@ TEST_CASE("bad input: a scenario file that does not exist", "[cli][bad-input]") 
 // running out of memory. The address space is limited so that a loader that expands the
 // loop before checking the bound fails fast with std::bad_alloc instead of eating the
 // machine's memory. AddressSanitizer cannot run under `ulimit -v`: skipped there.
-TEST_CASE("bad input: a thread loop far past kMaxThreads", "[cli][bad-input]") {
+TEST_CASE("bad input: a thread loop far past kMaxThreads", "[cli][bad-input][quick]") {
 #if defined(__SANITIZE_ADDRESS__)
   WARN("skipped under AddressSanitizer (needs ulimit -v)");
 #else
@@ -241,7 +241,7 @@ TEST_CASE("bad input: a thread loop far past kMaxThreads", "[cli][bad-input]") {
 #endif
 }
 
-TEST_CASE("bad input: --symmetry with a property that names a frame by number", "[cli][bad-input][symmetry]") {
+TEST_CASE("bad input: --symmetry with a property that names a frame by number", "[cli][bad-input][symmetry][quick]") {
   const std::string prop = shell_quote(std::string(COWCHECK_SOURCE_DIR) + "/tests/inputs/symmetry/names-a-frame.smt2");
   Result r = run_cowcheck(check_args(odirect_fork(), "--symmetry --property " + prop));
   SHOW(r);
@@ -253,13 +253,13 @@ TEST_CASE("bad input: --symmetry with a property that names a frame by number", 
   REQUIRE((plain.status == 0 || plain.status == 1));
 }
 
-TEST_CASE("bad input: threads declared symmetric that are not interchangeable", "[cli][bad-input][symmetry]") {
+TEST_CASE("bad input: threads declared symmetric that are not interchangeable", "[cli][bad-input][symmetry][quick]") {
   Result r = expect_error_at("symmetric_differ.toml", "DIFFERENT-PAGES");
   REQUIRE(has(r.output, "symmetric threads must do the same operations on the same pages"));
   REQUIRE(has(r.output, "'W0' and 'W1'"));
 }
 
-TEST_CASE("bad input: the issue-5 operations and the matrix key", "[cli][bad-input]") {
+TEST_CASE("bad input: exit, wait, mprotect's prot and the matrix key", "[cli][bad-input][quick]") {
   {
     Result r = expect_error_at("exit_not_last.toml", "op = \"write\"");
     REQUIRE(has(r.output, "exit must be its last op"));
@@ -282,7 +282,7 @@ TEST_CASE("bad input: the issue-5 operations and the matrix key", "[cli][bad-inp
   }
 }
 
-TEST_CASE("bad input: file mappings and the file system", "[cli][bad-input]") {
+TEST_CASE("bad input: file mappings and the file system", "[cli][bad-input][quick]") {
   struct Case {
     const char *file, *marker, *message;
   };

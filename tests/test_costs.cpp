@@ -237,7 +237,7 @@ const std::string kPaperArgs = "compare --designs all --scenarios scenarios/ --p
 //   falls back goes to the slow path, never back): K locks for K pages.
 // - Faults: none when W stores and R0 walks before fork; two when W's store faults on the
 //   write-protected PTE and R0's slow GUP faults too (each fault is counted where taken).
-TEST_CASE("costs: figures derived by hand on ODF(K)", "[costs]") {
+TEST_CASE("costs: figures derived by hand on ODF(K)", "[costs][quick]") {
   const CostResult v = costs_of("odirect_fork.toml", "v2.6.27", {{"K", 1}});
   REQUIRE(v.status == CostStatus::Computed);
   CHECK(v.states == 196);  // the reference count (tests/test_golden.cpp)
@@ -300,7 +300,7 @@ TEST_CASE("costs: min and max are those of a brute-force enumeration of every ex
     }
 }
 
-TEST_CASE("costs: cycles on hand-made graphs", "[costs][cycles]") {
+TEST_CASE("costs: cycles on hand-made graphs", "[costs][cycles][quick]") {
   CostVec zero{}, both = fc(1);
   both[idx(Cost::Fault)] = 2;
   SECTION("a positive cycle on the way to the end: unbounded; the least total skips it") {
@@ -385,14 +385,14 @@ TEST_CASE("costs: random graphs, with and without cycles, against the walk oracl
   }
 }
 
-TEST_CASE("costs: a state limit gives no number", "[costs]") {
+TEST_CASE("costs: a state limit gives no number", "[costs][quick]") {
   const Scenario sc = load_scenario(scenario("odirect_fork.toml"), {{"K", 1}});
   const CostResult r = compute_costs(sc, *find_design("v2.6.27"), CostOptions{100, 0});
   CHECK(r.status == CostStatus::TooManyStates);
   CHECK(cost_cell(r, 0) == "not computed: more than 100 states");
 }
 
-TEST_CASE("costs: executions that deadlock are not counted, and none finishing gives no number", "[costs]") {
+TEST_CASE("costs: executions that deadlock are not counted, and none finishing gives no number", "[costs][quick]") {
   // The device waits for a pin that may already be released: some executions deadlock.
   const Scenario sc = load_scenario(kSourceDir + "/tests/inputs/deadlock_dma_after_unpin.toml");
   const CostResult r = compute_costs(sc, *find_design("v2.6.27"));
@@ -449,6 +449,30 @@ TEST_CASE("compare: one row per matrix entry, costs in md, csv and json, --no-co
   CHECK(has(lim.output, "not computed: more than 50 states"));
 }
 
+TEST_CASE("compare: --scenarios takes a comma-separated list as well as several arguments", "[cli][quick]") {
+  using namespace cowtest;
+  const std::string rdma = scenario("rdma_pin_fork.toml"), fast = scenario("fastgup_fork_pin.toml");
+  const std::string tail = " --designs v2.6.27,v5.19 --param pin=0 --param dontfork=0 --no-costs --format csv";
+  Result commas = run_cowcheck("compare --scenarios " + shell_quote(rdma + "," + fast) + tail);
+  Result several = run_cowcheck("compare --scenarios " + shell_quote(rdma) + " " + shell_quote(fast) + tail);
+  SHOW(commas);
+  REQUIRE(commas.status == 0);
+  REQUIRE(several.status == 0);
+  auto rows = [](const std::string& csv) {  // the table less its seconds column
+    std::vector<std::string> out;
+    std::istringstream in(csv);
+    for (std::string line; std::getline(in, line);) out.push_back(line.substr(0, line.rfind(',')));
+    return out;
+  };
+  const std::vector<std::string> a = rows(commas.output);
+  CHECK(a == rows(several.output));
+  REQUIRE(a.size() == 5);  // the header, then two designs on each scenario, in the order given
+  CHECK(a[1].rfind("rdma_pin_fork,\"dontfork=0, pin=0\",v2.6.27,", 0) == 0);
+  CHECK(a[2].rfind("rdma_pin_fork,\"dontfork=0, pin=0\",v5.19,", 0) == 0);
+  CHECK(a[3].rfind("fastgup_fork_pin,", 0) == 0);
+  CHECK(a[4].rfind("fastgup_fork_pin,", 0) == 0);
+}
+
 TEST_CASE("papers: the same command writes the same bytes, and the committed paper is its output",
           "[costs][papers][golden]") {
   using namespace cowtest;
@@ -502,7 +526,7 @@ TEST_CASE("papers: the same command writes the same bytes, and the committed pap
 }
 
 TEST_CASE("compare: an --out file that cannot be written, or --costs-max-states 0, is bad input (exit 2)",
-          "[costs][bad-input]") {
+          "[costs][bad-input][quick]") {
   using namespace cowtest;
   const std::string rdma = shell_quote(scenario("rdma_pin_fork.toml"));
   const fs::path file = fs::temp_directory_path() / ("cowcheck_costs_out_" + std::to_string(::getpid()));
@@ -519,7 +543,7 @@ TEST_CASE("compare: an --out file that cannot be written, or --costs-max-states 
   fs::remove(file);
 }
 
-TEST_CASE("papers: a path that cannot be written is bad input (exit 2)", "[costs][papers][bad-input]") {
+TEST_CASE("papers: a path that cannot be written is bad input (exit 2)", "[costs][papers][bad-input][quick]") {
   using namespace cowtest;
   const std::string rdma = shell_quote(scenario("rdma_pin_fork.toml"));
   const fs::path file = fs::temp_directory_path() / ("cowcheck_costs_file_" + std::to_string(::getpid()));
@@ -536,7 +560,7 @@ TEST_CASE("papers: a path that cannot be written is bad input (exit 2)", "[costs
   fs::remove(file);
 }
 
-TEST_CASE("README: the design matrix section names every cost as cost_title() does", "[costs]") {
+TEST_CASE("README: the design matrix section names every cost as cost_title() does", "[costs][quick]") {
   const std::string readme = read_file(fs::path(kSourceDir) / "README.md");
   REQUIRE(cowtest::has(readme, "## The design matrix"));
   CHECK(cowtest::has(readme, "cmake --build --preset release --target papers"));

@@ -2,16 +2,16 @@
 #include <catch2/catch.hpp>
 
 #include "tests/quick.hpp"
+#include "tests/scenario_files.hpp"
 #include "checker/report.hpp"
 #include "checker/store.hpp"
 #include "model/paths.hpp"
 #include "model/scenario_load.hpp"
 #include "model/design_registry.hpp"
-#include <filesystem>
 
 using namespace cow;
 
-TEST_CASE("the visited set keeps distinct states apart under a colliding hash", "[explorer][store]") {
+TEST_CASE("the visited set keeps distinct states apart under a colliding hash", "[explorer][store][quick]") {
   StateStore store([](const void*, std::size_t) -> std::uint64_t { return 3; });
   for (unsigned i = 0; i < 300; ++i) {
     State s{};
@@ -29,7 +29,7 @@ TEST_CASE("the visited set keeps distinct states apart under a colliding hash", 
   for (unsigned i = 0; i < 300; ++i) CHECK(store.state(i).frames[i % kMaxFrames].data[0] + 256u * store.state(i).frames[i % kMaxFrames].data[1] == i);
 }
 
-TEST_CASE("no-deadlock: a device left waiting for a dropped pin is reported", "[explorer][deadlock]") {
+TEST_CASE("no-deadlock: a device left waiting for a dropped pin is reported", "[explorer][deadlock][quick]") {
   CheckRequest req;
   req.scenario_file = std::string(COWCHECK_SOURCE_DIR) + "/tests/inputs/deadlock_dma_after_unpin.toml";
   req.design = "v2.6.27";
@@ -44,7 +44,7 @@ TEST_CASE("no-deadlock: a device left waiting for a dropped pin is reported", "[
   CHECK(verdict_of(run.result, run.result.outcomes[1]) == Verdict::Holds);
 }
 
-TEST_CASE("limits: --max-states makes the result incomplete (exit 3), never a verdict of holds", "[explorer][limits]") {
+TEST_CASE("limits: --max-states makes the result incomplete (exit 3), never a verdict of holds", "[explorer][limits][quick]") {
   CheckRequest req;
   req.scenario_file = std::string(COWCHECK_SOURCE_DIR) + "/scenarios/odirect_fork.toml";
   req.design = "brlock";
@@ -55,7 +55,7 @@ TEST_CASE("limits: --max-states makes the result incomplete (exit 3), never a ve
   for (const PropertyOutcome& o : run.result.outcomes) CHECK(verdict_of(run.result, o) == Verdict::Unknown);
 }
 
-TEST_CASE("json report: the trace of a violation, step by step", "[explorer][json]") {
+TEST_CASE("json report: the trace of a violation, step by step", "[explorer][json][quick]") {
   CheckRequest req;
   req.scenario_file = std::string(COWCHECK_SOURCE_DIR) + "/scenarios/odirect_fork.toml";
   req.design = "v2.6.27";
@@ -70,7 +70,7 @@ TEST_CASE("json report: the trace of a violation, step by step", "[explorer][jso
   CHECK(j["stats"]["states"].get<std::uint64_t>() == run.result.states);
 }
 
-TEST_CASE("a COW with every frame in use is reported as out of frames, not explored", "[explorer][bounds]") {
+TEST_CASE("a COW with every frame in use is reported as out of frames, not explored", "[explorer][bounds][quick]") {
   Scenario sc = load_scenario(std::string(COWCHECK_SOURCE_DIR) + "/scenarios/odirect_fork.toml", {{"K", 1}});
   const Design& d = *find_design("v2.6.27");
   State s = sc.initial;
@@ -94,14 +94,12 @@ TEST_CASE("a COW with every frame in use is reported as out of frames, not explo
 // The parallel search must be the sequential one: same states, transitions, depth,
 // verdicts, first violating states and counterexamples, whatever the number of threads.
 TEST_CASE("the parallel search agrees with one thread on every scenario and design", "[explorer][parallel]") {
-  std::vector<std::string> files;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(COWCHECK_SOURCE_DIR) + "/scenarios"))
-    if (e.path().extension() == ".toml") files.push_back(e.path().string());
-  REQUIRE(files.size() >= 2);
+  const std::vector<std::string> files = test::scenario_files();
+  REQUIRE(files.size() >= 27);  // 13 in scenarios/, 14 in scenarios/selftests/
   for (const std::string& file : files)
     for (const Design* d : all_designs())
       for (bool full : {false, true}) {
-        if (test::skip_design(*d)) continue;
+        if (test::skip_design(*d) || test::skip_scenario(file)) continue;
         auto run = [&](unsigned threads) {
           CheckRequest req;
           req.scenario_file = file;

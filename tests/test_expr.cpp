@@ -28,7 +28,7 @@ bool contains(const std::string& hay, const std::string& needle) { return hay.fi
 
 }  // namespace
 
-TEST_CASE("eval_expr: numbers", "[scenario]") {
+TEST_CASE("eval_expr: numbers", "[scenario][quick]") {
   const Env env;
   REQUIRE(eval_expr("0", env, kPos) == 0);
   REQUIRE(eval_expr("3", env, kPos) == 3);
@@ -39,7 +39,7 @@ TEST_CASE("eval_expr: numbers", "[scenario]") {
   REQUIRE(eval_expr("1000000", env, kPos) == 1000000);
 }
 
-TEST_CASE("eval_expr: parameters and loop variables", "[scenario]") {
+TEST_CASE("eval_expr: parameters and loop variables", "[scenario][quick]") {
   const Env env{{"K", 4}, {"i", 2}, {"n_pages", 5}};
   REQUIRE(eval_expr("K", env, kPos) == 4);
   REQUIRE(eval_expr("K-1", env, kPos) == 3);
@@ -50,7 +50,7 @@ TEST_CASE("eval_expr: parameters and loop variables", "[scenario]") {
   REQUIRE(eval_expr("i-K", env, kPos) == -2);
 }
 
-TEST_CASE("eval_expr: an unknown name throws an InputError at the given line, naming it", "[scenario]") {
+TEST_CASE("eval_expr: an unknown name throws an InputError at the given line, naming it", "[scenario][quick]") {
   const Env env{{"K", 2}};
   InputError e = expect_input_error([&] { eval_expr("Q-1", env, kPos); });
   REQUIRE(e.line == kPos.line);
@@ -67,7 +67,7 @@ TEST_CASE("eval_expr: an unknown name throws an InputError at the given line, na
   REQUIRE(contains(e2.what(), "'i'"));
 }
 
-TEST_CASE("eval_expr: malformed expressions throw", "[scenario]") {
+TEST_CASE("eval_expr: malformed expressions throw", "[scenario][quick]") {
   const Env env{{"K", 2}};
   for (const char* bad : {"", "K-", "+", "K*2", "3x", "K+(1)", "1000001"}) {
     INFO("expression '" << bad << "'");
@@ -76,7 +76,7 @@ TEST_CASE("eval_expr: malformed expressions throw", "[scenario]") {
   }
 }
 
-TEST_CASE("parse_loop: 'VAR in LO..HI'", "[scenario]") {
+TEST_CASE("parse_loop: 'VAR in LO..HI'", "[scenario][quick]") {
   const Env env{{"K", 3}};
   Loop l = parse_loop("i in 0..K", env, kPos);
   REQUIRE(l.var == "i");
@@ -92,7 +92,7 @@ TEST_CASE("parse_loop: 'VAR in LO..HI'", "[scenario]") {
   REQUIRE(l3.hi == 5);
 }
 
-TEST_CASE("parse_loop: malformed loops throw at the given line", "[scenario]") {
+TEST_CASE("parse_loop: malformed loops throw at the given line", "[scenario][quick]") {
   const Env env{{"K", 3}};
   for (const char* bad : {"i 0..K", "i in K", "i in 0 K", " in 0..K", "i in ..K", "i in 0..", "x..y in 0",
                           "i in 0..Q", ""}) {
@@ -107,7 +107,7 @@ TEST_CASE("parse_loop: malformed loops throw at the given line", "[scenario]") {
   REQUIRE(contains(e2.what(), "'Q'"));
 }
 
-TEST_CASE("substitute: replaces {expr} by its value", "[scenario]") {
+TEST_CASE("substitute: replaces {expr} by its value", "[scenario][quick]") {
   const Env env{{"i", 3}, {"K", 2}};
   REQUIRE(substitute("R{i}", env, kPos) == "R3");
   REQUIRE(substitute("R{i+1}", env, kPos) == "R4");
@@ -116,7 +116,7 @@ TEST_CASE("substitute: replaces {expr} by its value", "[scenario]") {
   REQUIRE(substitute("", env, kPos).empty());
 }
 
-TEST_CASE("substitute: unknown names and unclosed braces throw", "[scenario]") {
+TEST_CASE("substitute: unknown names and unclosed braces throw", "[scenario][quick]") {
   const Env env{{"i", 3}};
   InputError e = expect_input_error([&] { substitute("R{j}", env, kPos); });
   REQUIRE(e.line == kPos.line);

@@ -1,15 +1,16 @@
 // Golden verdicts, state counts and traces, every one produced by running the checker.
-// The state counts are those of ../shared/reference/odirect-fork.md: the same atomic
-// steps must give the same graph (a mismatch means the model is not the spec).
+// The state counts are those of the reference scenario ODF(K) (README, "The main job"):
+// the same atomic steps must give the same graph (a mismatch means the model is not the
+// spec).
 #include <catch2/catch.hpp>
 #include <algorithm>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "checker/costs.hpp"
 #include "checker/report.hpp"
 #include "tests/check_helpers.hpp"
+#include "tests/scenario_files.hpp"
 #include "model/scenario_load.hpp"
 
 using namespace cow;
@@ -74,7 +75,7 @@ TEST_CASE("brlock ODF(3) exhaustively holds", "[golden][odf]") {
   CHECK(run.result.states == 355898);
 }
 
-TEST_CASE("forcecow: GUP-fast reads the PTE before fork's check and pins after it", "[golden][odf][trace]") {
+TEST_CASE("forcecow: GUP-fast reads the PTE before fork's check and pins after it", "[golden][odf][trace][quick]") {
   CheckRun run = check("odirect_fork.toml", "forcecow", {{"K", 1}}, {"pin-writable-in-owner"});
   REQUIRE(run.result.outcomes[0].violated);
   std::vector<std::string> labels;
@@ -96,7 +97,7 @@ TEST_CASE("v2.6.27: pin-writable-in-owner fails first, when fork write-protects 
   CHECK(run.traces[shortest].steps.back().label == "copy_one_pte");
 }
 
-TEST_CASE("rdma_pin_fork: the LWN 2006 case, with and without MADV_DONTFORK", "[golden][rdma]") {
+TEST_CASE("rdma_pin_fork: the LWN 2006 case, with and without MADV_DONTFORK", "[golden][rdma][quick]") {
   struct Row {
     const char* design;
     long dontfork;
@@ -116,7 +117,7 @@ TEST_CASE("rdma_pin_fork: the LWN 2006 case, with and without MADV_DONTFORK", "[
 
 // The whole text of the shortest trace, compared with a file the checker wrote. Run the
 // tests with COWCHECK_UPDATE_GOLDEN=1 to rewrite it after an intended change.
-TEST_CASE("golden trace: v2.6.27 ODF(1), dma-visible", "[golden][trace]") {
+TEST_CASE("golden trace: v2.6.27 ODF(1), dma-visible", "[golden][trace][quick]") {
   CheckRun run = check("odirect_fork.toml", "v2.6.27", {{"K", 1}}, {"dma-visible"});
   REQUIRE(run.result.outcomes[0].violated);
   std::string text = text_trace(run, 0);
@@ -147,7 +148,7 @@ TEST_CASE("ODF(4): whole-graph state counts equal the reference", "[.slow][golde
   }
 }
 
-// The 5.9 cycle (issue 5, first designs): 09854ba94c6a made do_wp_page copy any page with
+// The 5.9 cycle: 09854ba94c6a made do_wp_page copy any page with
 // an extra reference, which broke RDMA's FOLL_PIN registrations across fork ("the process
 // is not seeing DMA'd data to a pin_user_pages()"); the early COW at fork (70e806e4e645,
 // f3c64eda3e50) fixed it for FOLL_PIN only, but left a window for FOLL_PIN GUP-fast
@@ -179,7 +180,7 @@ TEST_CASE("v5.9-rc, v5.9, v5.11: FOLL_GET vs FOLL_PIN on ODF(2) and the RDMA cas
 // 57efa1fe5957's interleaving: v5.9 loses the DMA when GUP-fast pins between fork's
 // page_maybe_dma_pinned() check and its write-protect; v5.11's seqcount sends GUP-fast to
 // the slow path instead.
-TEST_CASE("fastgup_fork_pin: v5.9 fails through the fork window, v5.11 holds", "[golden][fastgup]") {
+TEST_CASE("fastgup_fork_pin: v5.9 fails through the fork window, v5.11 holds", "[golden][fastgup][quick]") {
   CheckRun v59 = check("fastgup_fork_pin.toml", "v5.9", {}, {"dma-visible"});
   REQUIRE(v59.result.outcomes[0].violated);
   std::vector<std::string> labels;
@@ -197,7 +198,7 @@ TEST_CASE("fastgup_fork_pin: v5.9 fails through the fork window, v5.11 holds", "
 // Arcangeli's 2009 PG_gup fix (NAKed for its fork_pre_cow, not for being wrong): fork
 // write-protects first and copies a PG_gup page with extra references; GUP-fast re-checks
 // the PTE after get_page. The checker finds no violation on any scenario of the race.
-TEST_CASE("pg_gup holds on ODF(2), the RDMA case and the fast-GUP window", "[golden][pg_gup]") {
+TEST_CASE("pg_gup holds on ODF(2), the RDMA case and the fast-GUP window", "[golden][pg_gup][quick]") {
   for (const char* scenario : {"odirect_fork.toml", "rdma_pin_fork.toml", "fastgup_fork_pin.toml"}) {
     INFO(scenario);
     CheckRun run = check(scenario, "pg_gup", {}, {}, /*full=*/true);
@@ -206,10 +207,10 @@ TEST_CASE("pg_gup holds on ODF(2), the RDMA case and the fast-GUP window", "[gol
   }
 }
 
-// The design library against the scenarios that broke each design (issue 5). Each row
+// The design library against the scenarios that broke each design. Each row
 // is one claim of the kernel history, as the checker found it; the whole matrix is
 // pinned by papers/design-matrix.md and its test.
-TEST_CASE("issue 5: the COW/GUP history, scenario by scenario", "[golden][history]") {
+TEST_CASE("the COW/GUP history, scenario by scenario", "[golden][history]") {
   struct Row {
     const char* file;
     std::map<std::string, long> params;
@@ -261,26 +262,25 @@ TEST_CASE("issue 5: the COW/GUP history, scenario by scenario", "[golden][histor
   }
 }
 
-TEST_CASE("issue 5: every cow.c anonymous case passes on v5.19, base and swapped-out", "[golden][selftests]") {
-  for (const auto& e : std::filesystem::directory_iterator(scenario("selftests"))) {
+TEST_CASE("every cow.c anonymous case passes on v5.19, base and swapped-out", "[golden][selftests]") {
+  const std::vector<std::string> files = test::scenario_files("selftests");
+  REQUIRE(files.size() == 14);
+  for (const std::string& file : files) {
     for (long swapped : {0L, 1L}) {
-      CheckRun run = check("selftests/" + e.path().filename().string(), "v5.19", {{"swapped", swapped}}, {}, true);
-      INFO(e.path().filename().string() << " swapped=" << swapped);
+      CheckRun run = cowtest::run_scenario(file, "v5.19", {{"swapped", swapped}}, {}, true);
+      INFO(file << " swapped=" << swapped);
       CHECK(run.result.completion == Completion::Exhausted);
       CHECK(!run.result.any_violated());
     }
   }
 }
 
-// Issue 6, the COW PTE table (Hildenbrand's form of the 2022 RFC, on v5.19): the same
+// The COW PTE table (Hildenbrand's form of the 2022 RFC, on v5.19): the same
 // verdicts as v5.19 on every scenario of the design library, no shared table ever
 // changed in place, and no PTE copied at fork where the table could be shared.
 TEST_CASE("cow-pte-table keeps the v5.19 verdicts and copies no PTE at fork", "[golden][cow-pte]") {
-  std::vector<std::string> files;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(std::string(COWCHECK_SOURCE_DIR) + "/scenarios"))
-    if (e.path().extension() == ".toml") files.push_back(e.path().string());
-  std::sort(files.begin(), files.end());
-  REQUIRE(files.size() >= 20);
+  const std::vector<std::string> files = test::scenario_files();
+  REQUIRE(files.size() >= 27);
   unsigned shared_forks = 0;
   for (const std::string& file : files) {
     Scenario probe = load_scenario(file);
@@ -323,7 +323,7 @@ TEST_CASE("cow-pte-table keeps the v5.19 verdicts and copies no PTE at fork", "[
 // write fault (do_cow_fault) makes the private copy but reports no VM_FAULT_WRITE, so
 // __get_user_pages faults a second time: do_wp_page reuses the copy, returns
 // VM_FAULT_WRITE, and faultin_page drops FOLL_WRITE.
-TEST_CASE("dirty_cow: v4.8 writes the read-only file in 11 steps, v4.9 does not", "[golden][dirty-cow]") {
+TEST_CASE("dirty_cow: v4.8 writes the read-only file in 11 steps, v4.9 does not", "[golden][dirty-cow][quick]") {
   CheckRun bad = check("dirty_cow.toml", "v4.8", {}, {"file-integrity"});
   REQUIRE(bad.result.outcomes.size() == 1);
   REQUIRE(bad.result.outcomes[0].violated);

@@ -88,7 +88,7 @@ TEST_CASE("ksm_odirect: against slow GUP the PT lock is enough", "[ksm][golden]"
   }
 }
 
-TEST_CASE("ksm_scan merges identical pages, and a write to the KSM page copies it", "[ksm]") {
+TEST_CASE("ksm_scan merges identical pages, and a write to the KSM page copies it", "[ksm][quick]") {
   for (const char* d : {"v2.6.27", "mlock-v2.6.38", "v5.19"}) {
     INFO(d);
     CheckRun merged = check("tests/inputs/ksm_merge_then_write.toml", d, {}, {kSrc + "/tests/inputs/properties/no-ksm-page.smt2"});

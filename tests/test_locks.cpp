@@ -7,14 +7,14 @@
 using namespace cow;
 using namespace cow::locks;
 
-TEST_CASE("spinlock: a free lock is taken by the first taker", "[locks]") {
+TEST_CASE("spinlock: a free lock is taken by the first taker", "[locks][quick]") {
   SpinLock l;
   REQUIRE(l.holder == kNone);
   REQUIRE(try_spin_lock(l, 3));
   REQUIRE(l.holder == 3);
 }
 
-TEST_CASE("spinlock: a held lock refuses a second taker and is left unchanged", "[locks]") {
+TEST_CASE("spinlock: a held lock refuses a second taker and is left unchanged", "[locks][quick]") {
   SpinLock l;
   REQUIRE(try_spin_lock(l, 1));
   const SpinLock before = l;
@@ -26,7 +26,7 @@ TEST_CASE("spinlock: a held lock refuses a second taker and is left unchanged", 
   REQUIRE(l == before);
 }
 
-TEST_CASE("spinlock: unlock frees the lock for the next taker", "[locks]") {
+TEST_CASE("spinlock: unlock frees the lock for the next taker", "[locks][quick]") {
   SpinLock l;
   REQUIRE(try_spin_lock(l, 0));
   spin_unlock(l, 0);
@@ -38,7 +38,7 @@ TEST_CASE("spinlock: unlock frees the lock for the next taker", "[locks]") {
   REQUIRE(l == SpinLock{});
 }
 
-TEST_CASE("rwsem: readers share the lock", "[locks]") {
+TEST_CASE("rwsem: readers share the lock", "[locks][quick]") {
   RwLock l;
   REQUIRE(try_down_read(l));
   REQUIRE(try_down_read(l));
@@ -52,7 +52,7 @@ TEST_CASE("rwsem: readers share the lock", "[locks]") {
   REQUIRE(l == RwLock{});
 }
 
-TEST_CASE("rwsem: a writer is refused while readers hold it, and nothing changes", "[locks]") {
+TEST_CASE("rwsem: a writer is refused while readers hold it, and nothing changes", "[locks][quick]") {
   RwLock l;
   REQUIRE(try_down_read(l));
   REQUIRE(try_down_read(l));
@@ -69,7 +69,7 @@ TEST_CASE("rwsem: a writer is refused while readers hold it, and nothing changes
   REQUIRE(l.readers == 0);
 }
 
-TEST_CASE("rwsem: readers and other writers are refused while a writer holds it", "[locks]") {
+TEST_CASE("rwsem: readers and other writers are refused while a writer holds it", "[locks][quick]") {
   RwLock l;
   REQUIRE(try_down_write(l, 2));
   const RwLock before = l;
@@ -85,7 +85,7 @@ TEST_CASE("rwsem: readers and other writers are refused while a writer holds it"
   REQUIRE(l.readers == 1);
 }
 
-TEST_CASE("brlock: readers share it, a writer is refused while readers > 0", "[locks]") {
+TEST_CASE("brlock: readers share it, a writer is refused while readers > 0", "[locks][quick]") {
   RwLock l;
   REQUIRE(try_br_read_lock(l));
   REQUIRE(try_br_read_lock(l));
@@ -104,7 +104,7 @@ TEST_CASE("brlock: readers share it, a writer is refused while readers > 0", "[l
   REQUIRE(l.writer == 1);
 }
 
-TEST_CASE("brlock: readers and other writers are refused while the writer holds it", "[locks]") {
+TEST_CASE("brlock: readers and other writers are refused while the writer holds it", "[locks][quick]") {
   RwLock l;
   REQUIRE(try_br_write_lock(l, 7));
   const RwLock before = l;
@@ -120,7 +120,7 @@ TEST_CASE("brlock: readers and other writers are refused while the writer holds 
   REQUIRE(l == RwLock{});
 }
 
-TEST_CASE("locks in a State: a refused try_* leaves the whole state unchanged", "[locks]") {
+TEST_CASE("locks in a State: a refused try_* leaves the whole state unchanged", "[locks][quick]") {
   State s;
   s.mms[0].table = 0;
   REQUIRE(try_spin_lock(s.ptl(0), 0));

@@ -1,4 +1,4 @@
-// Issue 6: mlock's dirtying of shared file mappings (5ecfda041e4b, 2.6.38), file pages
+// mlock's dirtying of shared file mappings (5ecfda041e4b, 2.6.38), file pages
 // with ->page_mkwrite and write-back, and mlock breaking COW on private mappings. Every
 // verdict and figure below comes from running the checker.
 #include <catch2/catch.hpp>
@@ -70,7 +70,7 @@ TEST_CASE("mlock_shared_file: mlock-v2.6.37 dirties every page, mlock-v2.6.38 no
 
 // "it does not avoid ->page_mkwrite when there is a write: it just stops pretending that
 // there was a write" (Hugh Dickins): on 2.6.38 the store faults and ->page_mkwrite runs then.
-TEST_CASE("mlock_shared_file: the later store goes through page_mkwrite on 2.6.38", "[mlock][golden]") {
+TEST_CASE("mlock_shared_file: the later store goes through page_mkwrite on 2.6.38", "[mlock][golden][quick]") {
   const std::map<std::string, long> p{{"write", 1}};
   CheckRun fixed = check("mlock_shared_file.toml", "mlock-v2.6.38", p);
   CHECK(!fixed.result.any_violated());
@@ -125,7 +125,7 @@ TEST_CASE("mlock_private_cow: mlock breaks COW and written pages stay mlocked in
 
 // The property can fail: a state where a locked VMA maps a page without PG_mlocked, or a
 // page stays mlocked with no locked VMA mapping it, at the end of an execution.
-TEST_CASE("mlocked-stays-mlocked fails on the states it forbids", "[mlock][properties]") {
+TEST_CASE("mlocked-stays-mlocked fails on the states it forbids", "[mlock][properties][quick]") {
   const Scenario sc = load_scenario(scenario("mlock_private_cow.toml"), {{"after_fork", 1}});
   SmtProperty prop(kSrc + "/properties/mlocked-stays-mlocked.smt2", sc, false);
   State s = sc.initial;
@@ -144,7 +144,7 @@ TEST_CASE("mlocked-stays-mlocked fails on the states it forbids", "[mlock][prope
 
 // A FOLL_FORCE write to a read-only shared file mapping is refused (check_vma_flags: not a
 // COW mapping), so the file keeps its contents and the retry loop ends.
-TEST_CASE("proc_mem_write to a read-only shared file mapping gets EFAULT", "[mlock][file]") {
+TEST_CASE("proc_mem_write to a read-only shared file mapping gets EFAULT", "[mlock][file][quick]") {
   for (const char* d : {"v4.8", "v4.9", "v5.19"}) {
     INFO(d);
     CheckRun run = cowtest::run_scenario(kSrc + "/tests/inputs/proc_mem_shared_ro.toml", d, {}, {}, true);

@@ -3,10 +3,10 @@
 // reduced search must reach the plain search's verdicts everywhere.
 #include <catch2/catch.hpp>
 
-#include <filesystem>
 #include <random>
 
 #include "tests/quick.hpp"
+#include "tests/scenario_files.hpp"
 #include "checker/explorer.hpp"
 #include "checker/run.hpp"
 #include "model/footprint.hpp"
@@ -28,20 +28,20 @@ struct Case {
 std::vector<Case> all_cases(bool big = true) {
   std::vector<Case> out;
   const std::string dir = std::string(COWCHECK_SOURCE_DIR);
-  for (const auto& e : std::filesystem::directory_iterator(dir + "/scenarios"))
-    if (e.path().extension() == ".toml") out.push_back({e.path().string(), {}});
+  for (const std::string& file : test::scenario_files())
+    if (!test::skip_scenario(file)) out.push_back({file, {}});
   out.push_back({dir + "/scenarios/odirect_fork.toml", {{"K", 1}}});
   if (big) out.push_back({dir + "/scenarios/odirect_fork.toml", {{"K", 3}}});
   out.push_back({dir + "/scenarios/odirect_same_page.toml", {{"N", 3}}});  // three interchangeable readers
   out.push_back({dir + "/scenarios/rdma_pin_fork.toml", {{"dontfork", 1}}});
   out.push_back({dir + "/tests/inputs/deadlock_dma_after_unpin.toml", {}});
+  out.push_back({dir + "/tests/inputs/vacuous_wait_for_live_child.toml", {}});  // no execution finishes
   // Swap entries (loads that fault, fork copying a swap entry), clear_refs, the selftests.
   out.push_back({dir + "/scenarios/vmsplice_child_unmap.toml", {{"swapped", 1}}});
   out.push_back({dir + "/scenarios/wrong_cow_pinned.toml", {{"mprotect", 0}, {"swap", 1}, {"pin", 1}}});
   out.push_back({dir + "/scenarios/wrong_cow_pinned.toml", {{"mprotect", 0}, {"clear_refs", 1}}});
   out.push_back({dir + "/scenarios/selftests/cow_05_vmsplice_before_fork_unmap_in_parent.toml", {{"swapped", 1}}});
   out.push_back({dir + "/scenarios/selftests/cow_07_iouring_fixed_buffer_ro_mapping.toml", {{"swapped", 1}}});
-  out.push_back({dir + "/scenarios/selftests/cow_11_ro_gup_pin_previously_shared.toml", {}});
   return out;
 }
 
@@ -156,65 +156,97 @@ TEST_CASE("footprints: declared writes, futures and independence hold on every r
   CHECK(commuting > 1000);
 }
 
+namespace {
+
+// One search of a case, with the given reductions.
+CheckRun run_case(const Case& c, const Design& d, bool full, bool por, bool sym, bool compact) {
+  CheckRequest req;
+  req.scenario_file = c.file;
+  req.params = c.params;
+  req.design = std::string(d.name());
+  req.explore.full = full;
+  req.explore.por = por;
+  req.explore.symmetry = sym;
+  req.explore.hash_compact = compact;
+  req.explore.threads = 2;
+  return run_check(req);
+}
+
+// The search of a case under the reductions of `mode` (1 POR, 2 symmetry, 4 hash
+// compaction, or'ed) against its plain search: the same verdicts, completion and
+// deadlocks, no more states, and real counterexamples.
+void check_reduction(const Case& c, const Design& d, bool full, int mode, const CheckRun& plain) {
+  const bool por = mode & 1, sym = mode & 2, compact = mode & 4;
+  CheckRun reduced = run_case(c, d, full, por, sym, compact);
+  INFO(c.file << " " << d.name() << (full ? " --full" : "") << (por ? " --por" : "") << (sym ? " --symmetry" : "")
+              << (compact ? " --hash-compact" : ""));
+  if (mode == 4) {  // hash compaction alone: the same breadth-first search, unless a fingerprint collided
+    CHECK(reduced.result.states == plain.result.states);
+    CHECK(reduced.result.transitions == plain.result.transitions);
+    const double n = static_cast<double>(reduced.result.states);
+    CHECK(reduced.result.omission_probability == Approx(n * (n - 1) / 36893488147419103232.0));
+    CHECK(reduced.result.omission_probability < 1e-6);
+  }
+  CHECK(reduced.result.completion == plain.result.completion);
+  CHECK(reduced.result.states <= plain.result.states);
+  // ODF(3): a real reduction (cow-pte-table declares every step dependent: none there)
+  if (full && c.params.count("K") && c.params.at("K") == 3 && !d.shares_page_tables()) {
+    if (por) CHECK(reduced.result.states * 3 < plain.result.states);
+    if (sym) CHECK(reduced.result.states * 5 < plain.result.states * 4);
+  }
+  CHECK((reduced.result.deadlocks > 0) == (plain.result.deadlocks > 0));
+  REQUIRE(reduced.result.outcomes.size() == plain.result.outcomes.size());
+  for (std::size_t k = 0; k < plain.result.outcomes.size(); ++k) {
+    INFO(plain.result.outcomes[k].property->name());
+    CHECK(verdict_of(reduced.result, reduced.result.outcomes[k]) == verdict_of(plain.result, plain.result.outcomes[k]));
+    // A counterexample is still found and is a real execution (the trace is rebuilt
+    // step by step from the model, and certified by Z3).
+    if (reduced.result.outcomes[k].violated) CHECK(!reduced.traces[k].steps.empty());
+    // Symmetry alone keeps breadth-first order: the counterexample is as short.
+    if (!por && plain.result.outcomes[k].violated && reduced.result.outcomes[k].violated)
+      CHECK(reduced.traces[k].steps.size() == plain.traces[k].steps.size());
+  }
+}
+
+}  // namespace
+
 // Each reduction alone, POR with symmetry, and all three with hash compaction.
 TEST_CASE("every reduction reaches the plain search's verdicts on every scenario", "[por][symmetry]") {
   for (const Case& c : all_cases())
     for (const Design* d : all_designs())
       for (bool full : {false, true}) {
-        auto run = [&](bool p, bool y, bool h = false) {
-          CheckRequest req;
-          req.scenario_file = c.file;
-          req.params = c.params;
-          req.design = std::string(d->name());
-          req.explore.full = full;
-          req.explore.por = p;
-          req.explore.symmetry = y;
-          req.explore.hash_compact = h;
-          req.explore.threads = 2;
-          return run_check(req);
-        };
         const bool big = c.params.count("K") && c.params.at("K") == 3;
         // ODF(3) is the costly case: the 2008 designs, pg_gup and v5.19 run it; the
         // others (and cow-pte-table, which declares every step dependent) at K = 1 and 2.
         const std::string_view dn = d->name();
         if (big && (dn == "v5.8" || dn == "v5.9-rc" || dn == "v5.9" || dn == "v5.11" || d->shares_page_tables())) continue;
         if (test::skip_design(*d) || (test::quick() && (big || !full))) continue;
-        CheckRun plain = run(false, false);
+        const CheckRun plain = run_case(c, *d, full, false, false, false);
         for (int mode : {1, 2, 3, 4, 7}) {
-        // Under the sanitizers: the whole search with POR, and POR with symmetry.
-        if (test::quick() && mode != 1 && mode != 3) continue;
-        if (big && mode > 3) continue;  // hash compaction is covered on the smaller cases
-        const bool por = mode & 1, sym = mode & 2, compact = mode & 4;
-        CheckRun reduced = run(por, sym, compact);
-        INFO(c.file << " " << d->name() << (full ? " --full" : "") << (por ? " --por" : "") << (sym ? " --symmetry" : "")
-                    << (compact ? " --hash-compact" : ""));
-        if (mode == 4) {  // hash compaction alone: the same breadth-first search, unless a fingerprint collided
-          CHECK(reduced.result.states == plain.result.states);
-          CHECK(reduced.result.transitions == plain.result.transitions);
-          const double n = static_cast<double>(reduced.result.states);
-          CHECK(reduced.result.omission_probability == Approx(n * (n - 1) / 36893488147419103232.0));
-          CHECK(reduced.result.omission_probability < 1e-6);
+          // Under the sanitizers: the whole search with POR, and POR with symmetry.
+          if (test::quick() && mode != 1 && mode != 3) continue;
+          if (big && mode > 3) continue;  // hash compaction is covered on the smaller cases
+          check_reduction(c, *d, full, mode, plain);
         }
-        CHECK(reduced.result.completion == plain.result.completion);
-        CHECK(reduced.result.states <= plain.result.states);
-        // ODF(3): a real reduction (cow-pte-table declares every step dependent: none there)
-        if (full && c.params.count("K") && c.params.at("K") == 3 && !d->shares_page_tables()) {
-          if (por) CHECK(reduced.result.states * 3 < plain.result.states);
-          if (sym) CHECK(reduced.result.states * 5 < plain.result.states * 4);
-        }
-        CHECK((reduced.result.deadlocks > 0) == (plain.result.deadlocks > 0));
-        REQUIRE(reduced.result.outcomes.size() == plain.result.outcomes.size());
-        for (std::size_t k = 0; k < plain.result.outcomes.size(); ++k) {
-          INFO(plain.result.outcomes[k].property->name());
-          CHECK(verdict_of(reduced.result, reduced.result.outcomes[k]) == verdict_of(plain.result, plain.result.outcomes[k]));
-          // A counterexample is still found and is a real execution (the trace is rebuilt
-          // step by step from the model, and certified by Z3).
-          if (reduced.result.outcomes[k].violated) CHECK(!reduced.traces[k].steps.empty());
-          // Symmetry alone keeps breadth-first order: the counterexample is as short.
-          if (!por && plain.result.outcomes[k].violated && reduced.result.outcomes[k].violated)
-            CHECK(reduced.traces[k].steps.size() == plain.traces[k].steps.size());
-        }
-        }
+      }
+}
+
+// The same on a few small scenarios and designs, for the quick label: a violation, a
+// deadlock, a scenario where no execution finishes, and one where everything holds.
+TEST_CASE("every reduction reaches the plain search's verdicts on small scenarios", "[por][symmetry][quick]") {
+  const std::string dir = COWCHECK_SOURCE_DIR;
+  const Case cases[] = {
+      {dir + "/scenarios/odirect_fork.toml", {{"K", 1}}},
+      {dir + "/scenarios/rdma_pin_fork.toml", {{"dontfork", 1}}},
+      {dir + "/tests/inputs/deadlock_dma_after_unpin.toml", {}},
+      {dir + "/tests/inputs/vacuous_wait_for_live_child.toml", {}},
+  };
+  for (const Case& c : cases)
+    for (const char* name : {"v2.6.27", "brlock", "v5.19"})
+      for (bool full : {false, true}) {
+        const Design& d = *find_design(name);
+        const CheckRun plain = run_case(c, d, full, false, false, false);
+        for (int mode : {1, 2, 3, 4, 7}) check_reduction(c, d, full, mode, plain);
       }
 }
 
@@ -305,7 +337,7 @@ TEST_CASE("reduced ODF(3) state counts", "[por][symmetry]") {
 // Interchangeable threads: three identical O_DIRECT readers of one page. Symmetry over
 // frames and the readers' permutations stores 4,436 of brlock's 22,353 states (the
 // 3! = 6 orderings of the readers, less the states that are their own permutation).
-TEST_CASE("thread symmetry on three interchangeable readers", "[symmetry]") {
+TEST_CASE("thread symmetry on three interchangeable readers", "[symmetry][quick]") {
   auto run = [](const char* design, bool sym) {
     CheckRequest req;
     req.scenario_file = std::string(COWCHECK_SOURCE_DIR) + "/scenarios/odirect_same_page.toml";

@@ -114,7 +114,7 @@ TEST_CASE("the compiled evaluator agrees with Z3 on reachable and random states,
   CHECK(violations_total > 100);
 }
 
-TEST_CASE("every violation is certified by Z3, which names the failing instance", "[properties][certify]") {
+TEST_CASE("every violation is certified by Z3, which names the failing instance", "[properties][certify][quick]") {
   CheckRequest req;
   req.scenario_file = scenario("odirect_fork.toml");
   req.design = "v2.6.27";
@@ -135,7 +135,7 @@ TEST_CASE("every violation is certified by Z3, which names the failing instance"
 }
 
 TEST_CASE("bad property files: exit 2 with the file, a position where Z3 gives one, and what is wrong",
-          "[properties][bad-input]") {
+          "[properties][bad-input][quick]") {
   auto run = [](const std::string& file) {
     return run_cowcheck("check " + shell_quote(scenario("odirect_fork.toml")) + " --design brlock --property " +
                         shell_quote(kSrc + "/tests/inputs/bad/properties/" + file));
@@ -163,7 +163,7 @@ TEST_CASE("bad property files: exit 2 with the file, a position where Z3 gives o
   }
 }
 
-TEST_CASE("a user's edited copy of a property gives the new verdict without a rebuild", "[properties][cli]") {
+TEST_CASE("a user's edited copy of a property gives the new verdict without a rebuild", "[properties][cli][quick]") {
   // brlock holds refcount-sane on ODF(1); demanding that refcount equal mapcount (no
   // GUP reference allowed) must fail as soon as R0 pins its page.
   Result ok = run_cowcheck("check " + shell_quote(scenario("odirect_fork.toml")) +

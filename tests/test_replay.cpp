@@ -19,7 +19,7 @@ nlohmann::json load(const std::string& p) {
 }
 }  // namespace
 
-TEST_CASE("replay: every counterexample check wrote replays to its violation", "[cli][replay]") {
+TEST_CASE("replay: every counterexample check wrote replays to its violation", "[cli][replay][quick]") {
   const std::string traces = tmp("traces");
   Result c = run_cowcheck("check " + shell_quote(kSrc + "/scenarios/odirect_fork.toml") +
                           " --design forcecow --param K=1 --quiet --trace-out " + shell_quote(traces));
@@ -60,7 +60,7 @@ TEST_CASE("replay: every counterexample check wrote replays to its violation", "
   fs::remove(traces);
 }
 
-TEST_CASE("replay: a whole check --format json report replays too", "[cli][replay]") {
+TEST_CASE("replay: a whole check --format json report replays too", "[cli][replay][quick]") {
   const std::string report = tmp("report");
   Result c = run_cowcheck("check " + shell_quote(kSrc + "/scenarios/rdma_pin_fork.toml") +
                           " --design v2.6.27 --quiet --format json > " + shell_quote(report) + " 2>/dev/null; true");

@@ -16,7 +16,7 @@ long ev(const Scenario& sc, const State& s, std::string_view fn, std::vector<lon
 long size(const Scenario& sc, Sort s) { return static_cast<long>(sort_elements(sc, s).size()); }
 }  // namespace
 
-TEST_CASE("signature: ODF(1)'s initial state, read through the signature", "[signature]") {
+TEST_CASE("signature: ODF(1)'s initial state, read through the signature", "[signature][quick]") {
   Scenario sc = load_scenario(std::string(COWCHECK_SOURCE_DIR) + "/scenarios/odirect_fork.toml", {{"K", 1}});
   const State& s = sc.initial;
   const long no_frame = nil_of(sc, Sort::Frame);
@@ -49,7 +49,7 @@ TEST_CASE("signature: ODF(1)'s initial state, read through the signature", "[sig
   CHECK(sort_elements(sc, Sort::Mm)[0] == "mm:parent");
 }
 
-TEST_CASE("signature: every function evaluates on every argument, inside its result sort", "[signature]") {
+TEST_CASE("signature: every function evaluates on every argument, inside its result sort", "[signature][quick]") {
   Scenario sc = load_scenario(std::string(COWCHECK_SOURCE_DIR) + "/scenarios/rdma_pin_fork.toml", {});
   for (const SigFunction& f : signature()) {
     INFO(f.name);
