@@ -9,6 +9,7 @@
 #include "checker/design_matrix.hpp"
 #include "checker/run.hpp"
 #include "model/input_error.hpp"
+#include "model/names.hpp"
 #include "model/scenario_load.hpp"
 
 namespace cow {
@@ -68,12 +69,6 @@ std::string verdict_text(const ExploreResult& r, const PropertyOutcome& o) {
 }
 
 }  // namespace
-
-std::string params_text(const std::map<std::string, long>& params) {
-  std::string s;
-  for (const auto& [k, v] : params) s += (s.empty() ? "" : ", ") + fmt::format("{}={}", k, v);
-  return s;
-}
 
 std::vector<CompareRow> compare_rows(const CompareOptions& opt) {
   std::vector<CompareRow> rows;

@@ -18,6 +18,7 @@
 #include "checker/replay.hpp"
 #include "checker/report.hpp"
 #include "model/input_error.hpp"
+#include "model/names.hpp"
 #include "model/scenario_load.hpp"
 #include "properties/signature.hpp"
 #include "properties/smt_property.hpp"
@@ -118,7 +119,7 @@ int do_list(const std::string& what, const std::string& dir) {
     std::sort(files.begin(), files.end());
     for (const std::string& f : files) {
       Scenario sc = load_scenario(f);
-      fmt::print("{:<32} {}{}\n", f, sc.summary, sc.params.empty() ? "" : " [" + describe_params(sc) + "]");
+      fmt::print("{:<32} {}{}\n", f, sc.summary, sc.params.empty() ? "" : " [" + params_text(sc.params) + "]");
     }
   } else {
     throw InputError("list what? expected designs, scenarios, properties or signature, got '" + what + "'");

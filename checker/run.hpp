@@ -38,6 +38,4 @@ const char* verdict_name(Verdict v);
 // Exit status of `check`: 1 any violation, 3 a limit was hit, 0 everything holds.
 int exit_status(const ExploreResult& r);
 
-std::string describe_params(const Scenario& sc);
-
 }  // namespace cow

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "model/invariant.hpp"
+#include "model/names.hpp"
 #include "model/paths.hpp"
 #include "model/symmetry.hpp"
 
@@ -77,8 +78,6 @@ Trace replay_steps(const Scenario& sc, const Design& d, const std::vector<u8>& t
 }
 
 namespace {
-
-std::string frame_name(u8 f) { return f == kNone ? "none" : fmt::format("frame#{}", f); }
 
 std::string pte_text(const Pte& p) {
   if (p.swapped())
