@@ -9,6 +9,7 @@
 #include "checker/design_matrix.hpp"
 #include "checker/run.hpp"
 #include "model/input_error.hpp"
+#include "model/names.hpp"
 #include "model/scenario_load.hpp"
 #include "model/design_registry.hpp"
 
@@ -73,12 +74,6 @@ std::string verdict_text(const ExploreResult& r, const PropertyOutcome& o) {
 const char* const kVacuousNote =
     "vacuous: the whole state space was explored and no execution finishes (each loops forever or deadlocks), "
     "so nothing can be said to hold; `cowcheck check` on the row prints an execution that never finishes.";
-
-std::string params_text(const std::map<std::string, long>& params) {
-  std::string s;
-  for (const auto& [k, v] : params) s += (s.empty() ? "" : ", ") + fmt::format("{}={}", k, v);
-  return s;
-}
 
 std::vector<CompareRow> compare_rows(const CompareOptions& opt) {
   std::vector<CompareRow> rows;

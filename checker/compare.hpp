@@ -47,8 +47,6 @@ std::string render_compare(const std::vector<CompareRow>& rows, const CompareOpt
 // Rows, table, and the paper when opt.papers is set. Returns the table.
 std::string run_compare(const CompareOptions& opt);
 
-std::string params_text(const std::map<std::string, long>& params);  // "K=2, pin=0"
-
 // What a vacuous cell means, for the notes under a table.
 extern const char* const kVacuousNote;
 

@@ -11,6 +11,7 @@
 #include "checker/report.hpp"
 #include "checker/run.hpp"
 #include "model/input_error.hpp"
+#include "model/names.hpp"
 
 namespace cow {
 

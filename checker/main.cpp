@@ -19,6 +19,7 @@
 #include "checker/replay.hpp"
 #include "checker/report.hpp"
 #include "model/input_error.hpp"
+#include "model/names.hpp"
 #include "model/scenario_load.hpp"
 #include "properties/resolve.hpp"
 #include "properties/signature.hpp"
@@ -122,7 +123,7 @@ int do_list(const std::string& what, const std::string& dir, const std::string& 
     std::sort(files.begin(), files.end());
     for (const std::string& f : files) {
       Scenario sc = load_scenario(f);
-      fmt::print("{:<32} {}{}\n", f, sc.summary, sc.params.empty() ? "" : " [" + describe_params(sc) + "]");
+      fmt::print("{:<32} {}{}\n", f, sc.summary, sc.params.empty() ? "" : " [" + params_text(sc.params) + "]");
     }
   } else if (what == "traits") {
     fmt::print("{}", traits_table_md());

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "model/threads.hpp"
+#include "model/names.hpp"
 #include "properties/smt_property.hpp"
 
 namespace cow {
@@ -121,7 +122,7 @@ std::string text_report(const CheckRun& run, const ReportOptions& opt) {
   const Scenario& sc = run.scenario;
   const ExploreResult& r = run.result;
   std::string out;
-  std::string params = describe_params(sc);
+  std::string params = params_text(sc.params);
   out += fmt::format("scenario  {}{}: {}\n", sc.name, params.empty() ? "" : " (" + params + ")", sc.summary);
   out += fmt::format("design    {}: {}\n", run.design->name(), run.design->summary());
   out += fmt::format("search    {}: {}\n", completion_text(r.completion).words, stats_line(r));

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "model/input_error.hpp"
+#include "model/names.hpp"
 #include "model/scenario_load.hpp"
 #include "properties/resolve.hpp"
 #include "properties/smt_property.hpp"
@@ -42,7 +43,7 @@ CheckRun run_check(const CheckRequest& req) {
       if (auto* smt = dynamic_cast<const SmtProperty*>(p)) {
         std::ifstream in(smt->file());
         std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (text.find("frame#") != std::string::npos)
+        if (text.find(kFramePrefix) != std::string::npos)
           throw InputError(smt->file(), 0, 0,
                            "the property names a frame by number, which --symmetry renames: quantify over frames instead");
         for (const auto& cls : run.scenario.thread_classes)
@@ -70,7 +71,7 @@ CheckRun run_check(const CheckRequest& req) {
     throw InputError(req.scenario_file, 0, 0,
                      fmt::format("the scenario needs more than the model's bound kMaxFrames = {} frames "
                                  "(reached after {} steps{}); make it smaller",
-                                 kMaxFrames, t.steps.size(), describe_params(run.scenario).empty() ? "" : ", " + describe_params(run.scenario)));
+                                 kMaxFrames, t.steps.size(), params_text(run.scenario.params).empty() ? "" : ", " + params_text(run.scenario.params)));
   }
   return run;
 }
@@ -95,12 +96,6 @@ int exit_status(const ExploreResult& r) {
   if (r.any_violated() || r.no_execution_finishes()) return 1;
   if (r.completion == Completion::LimitHit) return 3;
   return 0;
-}
-
-std::string describe_params(const Scenario& sc) {
-  std::string s;
-  for (const auto& [k, v] : sc.params) s += (s.empty() ? "" : ", ") + fmt::format("{}={}", k, v);
-  return s;
 }
 
 }  // namespace cow

@@ -45,6 +45,4 @@ const char* verdict_name(Verdict v);
 // 0 everything holds.
 int exit_status(const ExploreResult& r);
 
-std::string describe_params(const Scenario& sc);
-
 }  // namespace cow

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "model/invariant.hpp"
+#include "model/names.hpp"
 #include "model/paths.hpp"
 #include "model/symmetry.hpp"
 #include "model/threads.hpp"
@@ -95,8 +96,6 @@ Lasso find_lasso(const Scenario& sc, const Design& d) {
 }
 
 namespace {
-
-std::string frame_name(u8 f) { return f == kNone ? "none" : fmt::format("frame#{}", f); }
 
 // A writable PTE is dirty in the usual case (the fault that made it writable dirtied it,
 // or the CPU did at the first store): the dirty bit is printed where it is not implied,

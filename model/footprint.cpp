@@ -71,9 +71,9 @@ bool frame_known(const Op& op, u8 pc) {
   return op.kind == OpKind::OdirectRead && (pc == kPcR2 || pc == kPcD0 || pc == kPcD1);
 }
 
-// The access of the step at `pc` of `op`. `now`: the thread is at that pc in s (its
-// locals are those of s); otherwise a later step, whose frame is the one its page maps.
-Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
+// The access of the step at `pc` of `op`, as far as the page tables, pins and locks
+// show it (step_access adds what the swap cache hides).
+Access table_access(const Ctx& c, const Op& op, u8 pc, bool now) {
   Access a;
   a.w = res::thr(c.t);
   if (c.d.shares_page_tables() || c.sc.has_file || c.sc.has_ksm) {  // moving tables, page-cache and KSM frames: not tracked
@@ -211,6 +211,17 @@ Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
       return a;
   }
   a.w |= res::kAll;
+  return a;
+}
+
+// The access of the step at `pc` of `op`. `now`: the thread is at that pc in s (its
+// locals are those of s); otherwise a later step, whose frame is the one its page maps.
+// With swap, a step that may free a frame (a COW copy, a put_page) may instead leave it
+// held by the swap cache alone, with no PTE, swap entry or pin naming it: a frame no one
+// can see, which column_map puts in every column.
+Access step_access(const Ctx& c, const Op& op, u8 pc, bool now) {
+  Access a = table_access(c, op, pc, now);
+  if (c.sc.has_swap && (a.w & res::kFree)) a.w |= res::kAllCols;
   return a;
 }
 

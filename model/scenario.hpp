@@ -1,41 +1,88 @@
 // A scenario: what user space and devices do, loaded from TOML at run time (see
-// model/scenario_load.cpp). Everything here is static; State holds what changes.
+// model/scenario_load.hpp). Everything here is static; State holds what changes.
 #pragma once
 #include <array>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/state.hpp"
 
 namespace cow {
 
+// What a scenario thread (or device) does. kOps below names each one and says what it
+// means in the kernel.
 enum class OpKind : u8 {
-  Write,        // a CPU store to one half of a page (user access; may write-fault)
-  Read,         // a CPU load of one half of a page
-  OdirectRead,  // read(2) with O_DIRECT into the page: GUP for write, device DMA, put_page
-  Fork,         // fork(2): dup_mmap copies the VMAs and PTEs into the child
-  PinLongterm,  // a driver (RDMA MR registration) takes a long-term GUP reference for write
-  Unpin,        // the driver drops it (put_page)
-  Dma,          // a device writes through a pin
-  Madvise,      // madvise(MADV_DONTFORK / MADV_DOFORK) on whole VMAs
-  OdirectWrite, // write(2) with O_DIRECT from the page: GUP for read, the device reads it, put_page
-  Vmsplice,     // vmsplice(2) of the page into a pipe: GUP (FOLL_GET, read); the pipe keeps the reference
-  PinUserPages, // pin_user_pages[_fast] (FOLL_PIN, maybe FOLL_WRITE, FOLL_LONGTERM): io_uring, gup_test
-  PinRead,      // the holder of a pin reads the page through it (read(2) of the pipe, write_fixed, PIN_LONGTERM_TEST_READ)
-  Munmap,       // munmap(2) of the VMA holding the page
-  Exit,         // the process exits: exit_mmap unmaps everything
-  Mprotect,     // mprotect(2) of the VMA holding the page to PROT_READ or PROT_READ|PROT_WRITE
-  ClearRefs,    // echo 4 > /proc/self/clear_refs: clear soft-dirty, write-protecting the PTEs
-  SwapOut,      // madvise(MADV_PAGEOUT): reclaim the page into the swap cache, unmap it to swap entries
-  Wait,         // wait4(2) for a child process to exit
-  ProcMemWrite, // write(2) to /proc/self/mem: get_user_pages(FOLL_WRITE|FOLL_FORCE), the kernel writes the page
-  Mlock,        // mlock(2) of the VMA holding the page: VM_LOCKED, then every page faulted in and mlocked
-  Munlock,      // munlock(2) of that VMA: VM_LOCKED cleared, its pages munlocked
-  Msync,        // msync(MS_SYNC) of a file VMA: write back its dirty pages (clear_page_dirty_for_io, ->writepage)
-  KsmScan,      // ksmd finds two identical anonymous pages and merges one into the other (a KSM page)
+  Write, Read, OdirectRead, Fork, PinLongterm, Unpin, Dma, Madvise, OdirectWrite, Vmsplice,
+  PinUserPages, PinRead, Munmap, Exit, Mprotect, ClearRefs, SwapOut, Wait, ProcMemWrite, Mlock,
+  Munlock, Msync, KsmScan,  // KsmScan last: kOps's static_assert counts on it
 };
-const char* op_name(OpKind k);
+
+// Every operation: its enumerator, its name in scenario files (`op = "..."`), and what it
+// means in the kernel. The loader's op names, its errors, and the checks of
+// docs/writing-a-scenario.md (tests/test_guides.cpp) all come from this table.
+struct OpInfo {
+  OpKind kind;
+  const char* name;
+  const char* meaning;
+};
+inline constexpr OpInfo kOps[] = {
+    {OpKind::Write, "write", "a CPU store to one half of a page (user access; may write-fault)"},
+    {OpKind::Read, "read", "a CPU load of one half of a page"},
+    {OpKind::OdirectRead, "odirect_read", "read(2) with O_DIRECT into the page: GUP for write, device DMA, put_page"},
+    {OpKind::Fork, "fork", "fork(2): dup_mmap copies the VMAs and PTEs into the child"},
+    {OpKind::PinLongterm, "pin_longterm", "a driver (RDMA MR registration) takes a long-term GUP reference for write"},
+    {OpKind::Unpin, "unpin", "the driver drops a reference pin_longterm, vmsplice or pin_user_pages took (put_page)"},
+    {OpKind::Dma, "dma", "a device writes (DMA) into the page through a pin"},
+    {OpKind::Madvise, "madvise",
+     "madvise(2) of the VMA holding the page: MADV_DONTFORK / MADV_DOFORK (VM_DONTCOPY), MADV_DONTNEED (zap its PTE)"},
+    {OpKind::OdirectWrite, "odirect_write",
+     "write(2) with O_DIRECT from the page: GUP for read, the device reads it, put_page"},
+    {OpKind::Vmsplice, "vmsplice",
+     "vmsplice(2) of the page into a pipe: GUP (FOLL_GET, read); the pipe keeps the reference"},
+    {OpKind::PinUserPages, "pin_user_pages",
+     "pin_user_pages[_fast] (FOLL_PIN, maybe FOLL_WRITE, FOLL_LONGTERM): io_uring, gup_test"},
+    {OpKind::PinRead, "pin_read",
+     "the holder of a pin reads the page through it (read(2) of the pipe, write_fixed, PIN_LONGTERM_TEST_READ)"},
+    {OpKind::Munmap, "munmap", "munmap(2) of the VMA holding the page"},
+    {OpKind::Exit, "exit", "the process exits: exit_mmap unmaps everything"},
+    {OpKind::Mprotect, "mprotect", "mprotect(2) of the VMA holding the page to PROT_READ or PROT_READ|PROT_WRITE"},
+    {OpKind::ClearRefs, "clear_refs", "echo 4 > /proc/self/clear_refs: clear soft-dirty, write-protecting the PTEs"},
+    {OpKind::SwapOut, "swap_out",
+     "madvise(MADV_PAGEOUT): reclaim the page into the swap cache, unmap it to swap entries"},
+    {OpKind::Wait, "wait", "wait4(2) for a child process to exit"},
+    {OpKind::ProcMemWrite, "proc_mem_write",
+     "write(2) to /proc/self/mem: get_user_pages(FOLL_WRITE|FOLL_FORCE), the kernel writes the page"},
+    {OpKind::Mlock, "mlock", "mlock(2) of the VMA holding the page: VM_LOCKED, then every page faulted in and mlocked"},
+    {OpKind::Munlock, "munlock", "munlock(2) of the VMA holding the page: VM_LOCKED cleared, its pages munlocked"},
+    {OpKind::Msync, "msync",
+     "msync(MS_SYNC) of a file VMA: write back its dirty pages (clear_page_dirty_for_io, ->writepage)"},
+    {OpKind::KsmScan, "ksm_scan",
+     "ksmd finds two identical anonymous pages and merges one into the other (a KSM page)"},
+};
+
+namespace detail {
+constexpr bool ops_in_enum_order() {
+  for (std::size_t i = 0; i < std::size(kOps); ++i)
+    if (static_cast<std::size_t>(kOps[i].kind) != i) return false;
+  return true;
+}
+}  // namespace detail
+static_assert(std::size(kOps) == static_cast<std::size_t>(OpKind::KsmScan) + 1 && detail::ops_in_enum_order(),
+              "kOps must list every OpKind once, in the enum's order");
+
+// "write", "odirect_read", ...: the op's name in scenario files.
+constexpr const char* op_name(OpKind k) { return kOps[static_cast<std::size_t>(k)].name; }
+
+// The op a scenario file names `name`, if any.
+constexpr std::optional<OpKind> op_kind_named(std::string_view name) {
+  for (const OpInfo& o : kOps)
+    if (name == o.name) return o.kind;
+  return std::nullopt;
+}
 
 enum class Advice : u8 { DontFork, DoFork, DontNeed };
 

@@ -1,4 +1,5 @@
-// Loading a scenario file (TOML). See scenarios/README.md for the format.
+// Loading a scenario file (TOML). docs/writing-a-scenario.md documents the format;
+// model/scenario_stages.hpp says how the loader is split.
 #pragma once
 #include <map>
 #include <string>

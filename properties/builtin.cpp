@@ -1,12 +1,11 @@
 // The foundation's properties, in C++.
 #include <fmt/format.h>
 
+#include "model/names.hpp"
 #include "properties/property.hpp"
 
 namespace cow {
 namespace {
-
-std::string frame_name(u8 f) { return f == kNone ? "none" : fmt::format("frame#{}", f); }
 
 // A read, or a final state, must show `id`; `dma` picks which writes this property owns.
 std::optional<std::string> check_visible(const Scenario& sc, const State& s, bool final, bool dma) {

@@ -2,6 +2,7 @@
 
 #include "model/invariant.hpp"
 #include "model/kernel.hpp"
+#include "model/names.hpp"
 #include "model/paths.hpp"
 
 namespace cow {
@@ -34,7 +35,7 @@ std::vector<std::string> sort_elements(const Scenario& sc, Sort s) {
       for (unsigned v = 0; v < kMaxVpages; ++v) out.push_back("vpage" + std::to_string(v));
       break;
     case Sort::Frame:
-      for (unsigned f = 0; f < kMaxFrames; ++f) out.push_back("frame#" + std::to_string(f));
+      for (unsigned f = 0; f < kMaxFrames; ++f) out.push_back(frame_name(static_cast<u8>(f)));
       out.push_back("no_frame");
       break;
     case Sort::Pin:

@@ -16,6 +16,7 @@
 #include "tests/cli_run.hpp"
 #include "model/bounds.hpp"
 #include "model/design.hpp"
+#include "model/scenario.hpp"
 #include "properties/property.hpp"
 #include "model/design_registry.hpp"
 
@@ -102,8 +103,7 @@ TEST_CASE("bad input: unknown operation", "[cli][bad-input][quick]") {
   SHOW(r);
   REQUIRE(has(r.output, "unknown operation 'frobnicate'"));
   REQUIRE(has(r.output, "expected one of"));
-  for (const char* op : {"write", "read", "odirect_read", "fork", "pin_longterm", "unpin", "dma", "madvise"})
-    REQUIRE(has(r.output, op));
+  for (const cow::OpInfo& op : cow::kOps) REQUIRE(has(r.output, op.name));
 }
 
 TEST_CASE("bad input: advice not modelled yet, and a KSM merge of a page into itself", "[cli][bad-input][quick]") {

@@ -11,6 +11,7 @@
 #include "checker/report.hpp"
 #include "tests/check_helpers.hpp"
 #include "tests/scenario_files.hpp"
+#include "model/names.hpp"
 #include "model/scenario_load.hpp"
 
 using namespace cow;
@@ -298,7 +299,7 @@ TEST_CASE("cow-pte-table keeps the v5.19 verdicts and copies no PTE at fork", "[
       };
       CheckRun a = run("v5.19", {});
       CheckRun b = run("cow-pte-table", {});
-      INFO(file << " " << describe_params(a.scenario));
+      INFO(file << " " << params_text(a.scenario.params));
       REQUIRE(a.result.outcomes.size() == b.result.outcomes.size());
       for (std::size_t k = 0; k < a.result.outcomes.size(); ++k) {
         INFO(a.result.outcomes[k].property->name());
