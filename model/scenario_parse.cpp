@@ -206,7 +206,8 @@ class Parser {
     if (!n->is_array_of_tables()) fail(*n, "'process' must be written as [[process]] tables");
     for (const toml::node& pn : *n->as_array()) {
       const toml::table& pt = *pn.as_table();
-      check_keys(pt, {"name", "vma"});
+      check_keys(pt, {"name", "vma", "when"});
+      if (!when(pt, params_)) continue;  // a process only some settings have (its threads need the same `when`)
       validate::process_count(sc_, pos(pn));
       ProcessDef p;
       p.name = req_string(pt, "name");
