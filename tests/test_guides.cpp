@@ -1,14 +1,21 @@
-// The guides in docs/ cannot rot: every `cowcheck` command of docs/writing-a-scenario.md
-// is run on the built binary and must give the exit status written beside it and print
-// the output shown under it; its table of operations must be the op table of
-// model/scenario.hpp, its table of bounds model/bounds.hpp; and the worked example's
-// verdicts are checked on every design it names.
+// The guides in docs/ cannot rot. Each of the three is followed by the guide runner
+// (tests/guide_runner.hpp, which says the form a guide must have): its property files
+// written, its `cowcheck` commands run in order with the exit status and the output it
+// shows. Then what each guide shows that is not a command:
+//   - docs/writing-a-scenario.md: its table of operations is the op table of
+//     model/scenario.hpp, its table of bounds model/bounds.hpp, its worked example's
+//     ```toml excerpts are lines of the scenario file, and the example's verdicts are
+//     checked on every design it names;
+//   - docs/writing-a-property.md: its signature table names every function that
+//     `cowcheck list signature` prints, and the README points to it;
+//   - docs/writing-a-design.md: its ```cpp excerpts are lines of model/designs/v6_0.cpp
+//     or of the file `cowcheck new-design my-v6.0 --from v5.19` writes, and its
+//     ```console block is what that command prints.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
-#include <sstream>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -16,97 +23,20 @@
 #include "model/scenario.hpp"
 #include "tests/check_helpers.hpp"
 #include "tests/cli_run.hpp"
+#include "tests/guide_runner.hpp"
 
 namespace {
 using namespace cowtest;
+using namespace cowtest::guide;
 
-const std::string kSourceDir = COWCHECK_SOURCE_DIR;
-const std::string kGuide = "docs/writing-a-scenario.md";
+const std::string kScenarioGuide = "docs/writing-a-scenario.md";
+const std::string kPropertyGuide = "docs/writing-a-property.md";
+const std::string kDesignGuide = "docs/writing-a-design.md";
 
-std::vector<std::string> lines_of(const std::string& path) {
-  std::ifstream in(kSourceDir + "/" + path);
-  REQUIRE(in);
-  std::vector<std::string> out;
-  for (std::string l; std::getline(in, l);) out.push_back(l);
-  return out;
-}
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
-
-std::string rtrim(const std::string& s) { return s.substr(0, s.find_last_not_of(" \t") + 1); }
-
-// A command of the guide: `cowcheck ARGS  # exit N`, and the lines shown as its output.
-struct GuideCommand {
-  std::string args;
-  int status = -1;
-  int line = 0;
-  std::vector<std::string> shown;
-};
-
-// The commands of the ```sh blocks that start with `cowcheck`; a ```text block right
-// after such a block (no other block between) is the output of its last command.
-std::vector<GuideCommand> guide_commands(const std::vector<std::string>& md) {
-  std::vector<GuideCommand> out;
-  bool in_block = false, in_sh = false, in_text = false, output_pending = false, sh_has_command = false;
-  for (std::size_t n = 0; n < md.size(); ++n) {
-    const std::string l = rtrim(md[n]);
-    if (l.rfind("```", 0) == 0) {
-      if (in_block) {
-        output_pending = in_sh && sh_has_command;
-        in_block = in_sh = in_text = false;
-        continue;
-      }
-      in_block = true;
-      const std::string info = l.substr(3);
-      in_sh = info == "sh";
-      sh_has_command = false;
-      in_text = info == "text" && output_pending;
-      output_pending = false;
-      continue;
-    }
-    if (in_sh && l.rfind("cowcheck ", 0) == 0) {
-      GuideCommand c;
-      c.line = static_cast<int>(n + 1);
-      const auto hash = l.find("# exit ");
-      INFO(kGuide << ":" << c.line << ": " << l);
-      REQUIRE(hash != std::string::npos);  // every command says what it exits with
-      c.args = trim(l.substr(std::string("cowcheck ").size(), hash - std::string("cowcheck ").size()));
-      c.status = std::stoi(l.substr(hash + 7));
-      out.push_back(c);
-      sh_has_command = true;
-    } else if (in_text) {
-      out.back().shown.push_back(l);
-    }
-  }
-  return out;
-}
-
-// A shown line matches a printed one: equal, or, where the shown line has "...", the
-// printed line starts with the part before the first "...", ends with the part after
-// the last, and holds the parts between in order.
-bool line_matches(const std::string& shown, const std::string& printed) {
-  std::vector<std::string> parts;
-  for (std::size_t from = 0;;) {
-    const auto dots = shown.find("...", from);
-    parts.push_back(shown.substr(from, dots == std::string::npos ? std::string::npos : dots - from));
-    if (dots == std::string::npos) break;
-    from = dots + 3;
-  }
-  const std::string p = rtrim(printed);
-  if (parts.size() == 1) return p == parts[0];
-  if (p.rfind(parts.front(), 0) != 0) return false;
-  std::size_t at = parts.front().size();
-  for (std::size_t i = 1; i + 1 < parts.size(); ++i) {
-    at = p.find(parts[i], at);
-    if (at == std::string::npos) return false;
-    at += parts[i].size();
-  }
-  const std::string& last = parts.back();
-  return p.size() >= at + last.size() && p.compare(p.size() - last.size(), last.size(), last) == 0;
+std::string text_of(const std::vector<std::string>& lines) {
+  std::string s;
+  for (const std::string& l : lines) s += l + "\n";
+  return s;
 }
 
 // The cells of a Markdown table row ("\|" is a '|' inside a cell).
@@ -141,50 +71,35 @@ std::vector<std::vector<std::string>> table_rows(const std::vector<std::string>&
 
 }  // namespace
 
-TEST_CASE("guide: every cowcheck command of writing-a-scenario gives the exit status and output it shows",
+// ---- docs/writing-a-scenario.md ----
+
+TEST_CASE("guide: writing-a-scenario, followed: every command gives the exit status and output it shows",
           "[guide][cli]") {
-  const std::vector<GuideCommand> commands = guide_commands(lines_of(kGuide));
-  REQUIRE(commands.size() >= 10);
-  for (const GuideCommand& c : commands) {
-    Result r = run_cowcheck(c.args, "cd " + shell_quote(kSourceDir) + " && ");
-    INFO(kGuide << ":" << c.line << ": cowcheck " << c.args);
-    SHOW(r);
-    CHECK(r.status == c.status);
-    std::vector<std::string> printed;
-    std::stringstream ss(r.output);
-    for (std::string l; std::getline(ss, l);) printed.push_back(l);
-    std::size_t next = 0;  // shown lines appear in the printed output in order
-    for (const std::string& s : c.shown) {
-      if (trim(s) == "..." || trim(s).empty()) continue;
-      INFO("shown: " << s);
-      std::size_t i = next;
-      while (i < printed.size() && !line_matches(s, printed[i])) ++i;
-      CHECK(i < printed.size());
-      if (i < printed.size()) next = i + 1;
-    }
-  }
+  // ```toml: the worked example's excerpts (checked below) and the format's illustrations.
+  const Summary s = run_guide(kScenarioGuide, {{"toml"}, {"tests/inputs"}});
+  CHECK(s.commands >= 14);
+  CHECK(s.outputs >= 10);
 }
 
-TEST_CASE("guide: the worked example's excerpts are lines of scenarios/odirect_reclaim.toml", "[guide]") {
-  const std::vector<std::string> md = lines_of(kGuide);
-  const std::vector<std::string> toml = lines_of("scenarios/odirect_reclaim.toml");
-  int blocks = 0;
-  for (std::size_t n = 0; n < md.size() && md[n] != "## The file format"; ++n) {
-    if (md[n] != "```toml") continue;
-    std::vector<std::string> block;
-    for (++n; n < md.size() && md[n] != "```"; ++n) block.push_back(md[n]);
-    ++blocks;
-    INFO("the excerpt ending at " << kGuide << ":" << n);
-    bool found = false;  // the block is a run of consecutive lines of the file
-    for (std::size_t at = 0; !found && at + block.size() <= toml.size(); ++at)
-      found = std::equal(block.begin(), block.end(), toml.begin() + static_cast<long>(at));
-    CHECK(found);
+TEST_CASE("guide: writing-a-scenario, the worked example's excerpts are lines of scenarios/odirect_reclaim.toml",
+          "[guide]") {
+  const std::vector<std::string> md = source_lines(kScenarioGuide);
+  const int format_at = static_cast<int>(std::find(md.begin(), md.end(), "## The file format") - md.begin()) + 1;
+  const std::vector<std::string> toml = source_lines("scenarios/odirect_reclaim.toml");
+  int excerpts = 0;
+  for (const Block& b : blocks_of(kScenarioGuide, "toml")) {
+    if (b.line > format_at) break;  // the format's illustrations
+    ++excerpts;
+    INFO("the excerpt at " << kScenarioGuide << ":" << b.line << " is not a run of lines of the file:\n"
+                           << text_of(b.body));
+    CHECK(is_run_of(b.body, toml));
   }
-  CHECK(blocks >= 4);
+  CHECK(excerpts >= 4);
 }
 
-TEST_CASE("guide: the table of operations is kOps, in order, each row starting with its meaning", "[guide]") {
-  const auto rows = table_rows(lines_of(kGuide), "| op | keys |");
+TEST_CASE("guide: writing-a-scenario, the table of operations is kOps, in order, each row starting with its meaning",
+          "[guide]") {
+  const auto rows = table_rows(source_lines(kScenarioGuide), "| op | keys |");
   REQUIRE(rows.size() == std::size(cow::kOps));
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const cow::OpInfo& op = cow::kOps[i];
@@ -196,12 +111,12 @@ TEST_CASE("guide: the table of operations is kOps, in order, each row starting w
   }
 }
 
-TEST_CASE("guide: the table of bounds gives model/bounds.hpp's values", "[guide]") {
+TEST_CASE("guide: writing-a-scenario, the table of bounds gives model/bounds.hpp's values", "[guide]") {
   const std::map<std::string, std::size_t> bounds = {
       {"kMaxMms", cow::kMaxMms},         {"kMaxVmas", cow::kMaxVmas}, {"kMaxVpages", cow::kMaxVpages},
       {"kMaxFrames", cow::kMaxFrames},   {"kMaxThreads", cow::kMaxThreads}, {"kMaxPins", cow::kMaxPins},
       {"kMaxOps", cow::kMaxOps},         {"kMaxWrites", cow::kMaxWrites}, {"kHalves", cow::kHalves}};
-  const auto rows = table_rows(lines_of(kGuide), "| bound | value |");
+  const auto rows = table_rows(source_lines(kScenarioGuide), "| bound | value |");
   REQUIRE(rows.size() == bounds.size());
   for (const auto& row : rows) {
     REQUIRE(row.size() == 3);
@@ -212,7 +127,8 @@ TEST_CASE("guide: the table of bounds gives model/bounds.hpp's values", "[guide]
   }
 }
 
-TEST_CASE("guide: the worked example, odirect_reclaim, on every design", "[guide][scenario]") {
+TEST_CASE("guide: writing-a-scenario, the worked example's verdicts, odirect_reclaim on every design",
+          "[guide][scenario]") {
   // dma-visible fails where do_wp_page reuses on page_count and reclaim unmaps the page:
   // 5.9-rc and 5.9 with either reference kind, 5.11 with FOLL_GET (its reclaim keeps
   // FOLL_PIN pages). Every other property holds everywhere.
@@ -231,4 +147,92 @@ TEST_CASE("guide: the worked example, odirect_reclaim, on every design", "[guide
         CHECK(o.violated == expect);
       }
     }
+}
+
+// ---- docs/writing-a-property.md ----
+
+TEST_CASE("guide: writing-a-property, followed: its files written and copied, every command gives the exit status "
+          "and output it shows",
+          "[guide][cli]") {
+  const Summary s = run_guide(kPropertyGuide);
+  // The guide's two worked examples, its mistakes and its options are all there.
+  CHECK(s.commands >= 15);
+  CHECK(s.files >= 8);
+  CHECK(s.copies >= 1);
+  CHECK(s.outputs >= 15);
+}
+
+TEST_CASE("guide: writing-a-property names every function of the signature", "[guide]") {
+  const std::string guide = text_of(source_lines(kPropertyGuide));
+  Result r = run_cowcheck("list signature");
+  SHOW(r);
+  REQUIRE(r.status == 0);
+  static const std::regex kDecl(R"(^\(declare-fun (\S+) )");
+  std::size_t functions = 0;
+  for (const std::string& l : split_lines(r.output)) {
+    std::smatch m;
+    if (!std::regex_search(l, m, kDecl)) continue;
+    ++functions;
+    INFO(kPropertyGuide << " does not name `" << m[1].str() << "`: add it to the table of the signature");
+    CHECK(has(guide, "`" + m[1].str() + "`"));
+  }
+  CHECK(functions >= 60);
+}
+
+TEST_CASE("guide: the README's Properties section points to writing-a-property", "[guide]") {
+  const std::string readme = text_of(source_lines("README.md"));
+  const auto at = readme.find("\n## Properties\n");
+  REQUIRE(at != std::string::npos);
+  const auto end = readme.find("\n## ", at + 1);
+  const std::string section = readme.substr(at, end == std::string::npos ? std::string::npos : end - at);
+  CHECK(has(section, "(docs/writing-a-property.md)"));
+}
+
+// ---- docs/writing-a-design.md ----
+
+TEST_CASE("guide: writing-a-design, followed: every command gives the exit status and output it shows",
+          "[guide][cli]") {
+  // ```cpp and ```console: checked by the two tests below.
+  const Summary s = run_guide(kDesignGuide, {{"cpp", "console"}, {}});
+  CHECK(s.commands >= 10);
+  CHECK(s.files >= 1);
+  CHECK(s.outputs >= 3);
+}
+
+TEST_CASE("guide: writing-a-design, every cpp excerpt is lines of v6_0.cpp or of the file new-design writes",
+          "[guide][cli]") {
+  Result r = run_cowcheck("new-design my-v6.0 --from v5.19 -o -");
+  SHOW(r);
+  REQUIRE(r.status == 0);
+  const std::vector<std::string> written = split_lines(r.output);
+  const std::vector<std::string> v6_0 = source_lines("model/designs/v6_0.cpp");
+  const std::vector<Block> excerpts = blocks_of(kDesignGuide, "cpp");
+  CHECK(excerpts.size() >= 2);
+  for (const Block& b : excerpts) {
+    INFO("the excerpt at " << kDesignGuide << ":" << b.line
+                           << " is a run of lines of neither model/designs/v6_0.cpp nor new-design's file:\n"
+                           << text_of(b.body));
+    CHECK(!b.body.empty());
+    CHECK((is_run_of(b.body, v6_0) || is_run_of(b.body, written)));
+  }
+}
+
+TEST_CASE("guide: writing-a-design, the console block is what new-design prints, run from a source tree",
+          "[guide][cli]") {
+  const std::vector<Block> console = blocks_of(kDesignGuide, "console");
+  REQUIRE(console.size() == 1);
+  const std::vector<std::string>& shown = console[0].body;
+  INFO(kDesignGuide << ":" << console[0].line);
+  REQUIRE(shown.size() == 2);
+  const std::string prompt = "$ cowcheck ";
+  REQUIRE(shown[0].rfind(prompt, 0) == 0);
+  CHECK(shown[0] == "$ cowcheck new-design my-v6.0 --from v5.19");
+  // Run where a reader runs it: the top of a source tree, which has model/designs/.
+  const TempDir tree("guide_new_design");
+  fs::create_directories(tree.path() / "model" / "designs");
+  Result r = run_cowcheck(shown[0].substr(prompt.size()), "cd " + shell_quote(tree.path().string()) + " && ");
+  SHOW(r);
+  CHECK(r.status == 0);
+  CHECK(split_lines(r.output) == std::vector<std::string>{shown[1]});
+  CHECK(fs::exists(tree.path() / "model" / "designs" / "my_v6_0.cpp"));
 }
