@@ -97,6 +97,8 @@ Lasso find_lasso(const Scenario& sc, const Design& d) {
 
 namespace {
 
+unsigned vma_readers_of(const Vma& v) { return v.lock & kVmaReaders; }
+
 // A writable PTE is dirty in the usual case (the fault that made it writable dirtied it,
 // or the CPU did at the first store): the dirty bit is printed where it is not implied,
 // "ro ... dirty" (what FOLL_COW and KSM test) and "rw ... clean".
@@ -119,7 +121,18 @@ std::string rw_text(const Scenario& sc, const RwLock& l) {
   return "free";
 }
 
-std::string vma_text(const Vma& v) {
+std::string vma_lock_text(const Vma& v) {
+  if (v.lock & kVmaWriteLocked) return "write-locked";
+  if (vma_readers_of(v)) return fmt::format("read-locked x{}", vma_readers_of(v));
+  return "unlocked";
+}
+
+std::string tlb_text(u8 e) {
+  if (!(e & kTlbValid)) return "none";
+  return fmt::format("{} {}", (e & kTlbWrite) ? "rw" : "ro", frame_name(e & kTlbFrame));
+}
+
+std::string vma_text(const Design& d, const Vma& v) {
   if (!v.pages) return "none";
   std::string s = fmt::format("[{},{}) {} {}", v.start, v.start + v.pages, (v.flags & kVmWrite) ? "rw" : "r",
                               (v.flags & kVmFile)     ? ((v.flags & kVmShared) ? "file-shared" : "file-private")
@@ -127,6 +140,10 @@ std::string vma_text(const Vma& v) {
                                                       : "anon-private");
   if (v.flags & kVmDontCopy) s += " VM_DONTCOPY";
   if (v.flags & kVmLocked) s += " VM_LOCKED";
+  if (d.has_vma_locks()) {  // the per-VMA lock and the anon_vma, where they decide things
+    s += v.anon_vma ? fmt::format(" anon_vma#{}", v.anon_vma) : " no anon_vma";
+    if (v.lock) s += " " + vma_lock_text(v);
+  }
   return s;
 }
 
@@ -176,7 +193,11 @@ std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, c
     const std::string& name = sc.processes[mm].name;
     const Mm &ma = a.mms[mm], &mb = b.mms[mm];
     for (unsigned i = 0; i < kMaxVmas; ++i)
-      if (ma.vma[i] != mb.vma[i]) out.push_back(fmt::format("{} vma: {} -> {}", name, vma_text(ma.vma[i]), vma_text(mb.vma[i])));
+      if (ma.vma[i] != mb.vma[i]) {
+        Vma x = ma.vma[i], y = mb.vma[i];
+        if (!d.has_vma_locks()) x.lock = y.lock = x.anon_vma = y.anon_vma = x.avc = y.avc = 0;
+        if (x != y) out.push_back(fmt::format("{} vma: {} -> {}", name, vma_text(d, ma.vma[i]), vma_text(d, mb.vma[i])));
+      }
     if (ma.table != mb.table)
       out.push_back(fmt::format("{} page table: table#{} -> table#{}{}", name, ma.table, mb.table,
                                 b.tables[mb.table].users >= 2 ? fmt::format(" (shared, {} users)", b.tables[mb.table].users)
@@ -253,6 +274,10 @@ std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, c
           out.push_back(fmt::format("{} read page {} h{} = {}", name, op.page, op.half, sc.value_name(tb.seen)));
       }
     }
+    for (unsigned v = 0; v < kMaxVpages; ++v)
+      if (a.tlb[t][v] != b.tlb[t][v])
+        out.push_back(fmt::format("{} TLB page {}: {} -> {}{}", name, v, tlb_text(a.tlb[t][v]), tlb_text(b.tlb[t][v]),
+                                  (b.tlb[t][v] & kTlbValid) ? "" : " (flushed)"));
     if (ta.op != tb.op && thread_finished(sc, b, t) && tb.seen != 0xFF) out.push_back(name + " finished");
   }
   return out;
@@ -263,12 +288,15 @@ std::vector<std::string> describe_state(const Scenario& sc, const Design& d, con
   for (unsigned mm = 0; mm < sc.processes.size(); ++mm) {
     const std::string& name = sc.processes[mm].name;
     for (const Vma& vma : s.mms[mm].vma)
-      if (vma.pages) out.push_back(fmt::format("{} vma: {}", name, vma_text(vma)));
+      if (vma.pages) out.push_back(fmt::format("{} vma: {}", name, vma_text(d, vma)));
     for (unsigned v = 0; v < kMaxVpages; ++v)
       if (!s.pte(mm, v).none()) out.push_back(fmt::format("{} pte[{}]: {}", name, v, pte_text(s.pte(mm, v))));
     if (s.mms[mm].alive) out.push_back(name + " is running");
   }
   if (d.has_brlock() && s.brlock != RwLock{}) out.push_back("brlock: " + rw_text(sc, s.brlock));
+  for (unsigned t = 0; t < sc.threads.size(); ++t)
+    for (unsigned v = 0; v < kMaxVpages; ++v)
+      if (s.tlb[t][v] & kTlbValid) out.push_back(fmt::format("{} TLB page {}: {}", sc.threads[t].name, v, tlb_text(s.tlb[t][v])));
   bool fs_matters = false;  // a writable file, or a hole: the file system's state is part of the story
   for (const Frame& f : s.frames)
     fs_matters |= (f.flags & kFramePageCache) && ((f.pg & kPgFileRw) || !(f.pg & kPgBlock));

@@ -45,6 +45,7 @@ class Design {
   }
   bool shares_page_tables() const { return traits().page_tables == PageTables::SharedCow; }
   bool has_anon_exclusive() const { return traits().anon_exclusive; }
+  bool has_vma_locks() const { return traits().fault_lock != FaultLock::MmapLock; }
 
   // ---- fork: dup_mmap -> copy_page_range (model/fork.cpp) ----
 

@@ -72,6 +72,25 @@ const char* ksm_wrprotect_name(KsmWrprotect k) {
   UNREACHABLE("bad KsmWrprotect");
 }
 
+const char* fault_lock_name(FaultLock f) {
+  switch (f) {
+    case FaultLock::MmapLock: return "MmapLock";
+    case FaultLock::VmaLockAnon: return "VmaLockAnon";
+    case FaultLock::VmaLock: return "VmaLock";
+  }
+  UNREACHABLE("bad FaultLock");
+}
+const char* fork_vma_lock_name(ForkVmaLock f) {
+  switch (f) {
+    case ForkVmaLock::None: return "None";
+    case ForkVmaLock::Every: return "Every";
+    case ForkVmaLock::AnonOrWritablePrivate: return "AnonOrWritablePrivate";
+    case ForkVmaLock::AnonOrCow: return "AnonOrCow";
+    case ForkVmaLock::WithAnonVma: return "WithAnonVma";
+  }
+  UNREACHABLE("bad ForkVmaLock");
+}
+
 std::string yes_no(bool b) { return b ? "yes" : "no"; }
 std::string cpp_bool(bool b) { return b ? "true" : "false"; }
 template <class E>
@@ -113,8 +132,8 @@ const char* kind_name(DesignKind k) {
   UNREACHABLE("bad DesignKind");
 }
 
-const std::array<TraitField, 10>& trait_fields() {
-  static const std::array<TraitField, 10> fields{{
+const std::array<TraitField, 12>& trait_fields() {
+  static const std::array<TraitField, 12> fields{{
       {"gup_fast_walk", "GUP-fast walk", "GUP-fast's PTE walk: get_page with no re-check (x86 gup.c), or grab and re-check the PTE (mm/gup.c)",
        [](const DesignTraits& t) -> std::string { return walk_name(t.gup_fast_walk); },
        [](const DesignTraits& t) { return cpp_enum("GupFastWalk", walk_name, t.gup_fast_walk); }},
@@ -145,6 +164,12 @@ const std::array<TraitField, 10>& trait_fields() {
       {"ksm_wrprotect", "KSM write_protect_page", "which PTEs KSM checks and write-protects (pte_write; or pte_dirty too, 2.6.36)",
        [](const DesignTraits& t) -> std::string { return ksm_wrprotect_name(t.ksm_wrprotect); },
        [](const DesignTraits& t) { return cpp_enum("KsmWrprotect", ksm_wrprotect_name, t.ksm_wrprotect); }},
+      {"fault_lock", "fault lock", "what a user page fault locks: mmap_lock, or the VMA's lock (6.4: anonymous VMAs with an anon_vma; 6.18: any)",
+       [](const DesignTraits& t) -> std::string { return fault_lock_name(t.fault_lock); },
+       [](const DesignTraits& t) { return cpp_enum("FaultLock", fault_lock_name, t.fault_lock); }},
+      {"fork_vma_lock", "fork's VMA locks", "which VMAs dup_mmap write-locks (vma_start_write) before copying them",
+       [](const DesignTraits& t) -> std::string { return fork_vma_lock_name(t.fork_vma_lock); },
+       [](const DesignTraits& t) { return cpp_enum("ForkVmaLock", fork_vma_lock_name, t.fork_vma_lock); }},
   }};
   return fields;
 }

@@ -86,6 +86,29 @@ enum class KsmWrprotect : unsigned char {
                     // when swapping" <alpine.LSU.2.00.1010021746180.27679@sister.anvils>, 2.6.36
 };
 
+// How a user page fault finds and locks its VMA (arch/x86/mm/fault.c do_user_addr_fault).
+enum class FaultLock : unsigned char {
+  MmapLock,     // mmap_read_lock for every fault (before 6.4)
+  // 6.4 (0bff0aaea03e, c7f8f31c00d1): lock_vma_under_rcu first, for an anonymous VMA
+  // that has an anon_vma; vma_start_read fails (no wait) while the VMA is write-locked, and
+  // the fault falls back to mmap_read_lock; do_swap_page under the VMA lock returns
+  // VM_FAULT_RETRY (retried under mmap_read_lock).
+  VmaLockAnon,
+  // 6.18: lock_vma_under_rcu for any VMA; a fault that needs an anon_vma the VMA lacks
+  // calls vmf_anon_prepare, which takes mmap_read_trylock or returns VM_FAULT_RETRY.
+  VmaLock,
+};
+
+// Which VMAs dup_mmap write-locks (vma_start_write) before copying them, with per-VMA
+// locks: a write-locked VMA takes no fault under its VMA lock until mmap_write_unlock.
+enum class ForkVmaLock : unsigned char {
+  None,                   // 6.4-rc1, and the 2026 proposal P3: none
+  Every,                  // fb49c455323f (6.4): every VMA of the parent
+  AnonOrWritablePrivate,  // P1: !vm_file || (!(vm_flags & VM_SHARED) && (vm_flags & VM_WRITE))
+  AnonOrCow,              // P1': vma_is_anonymous(vma) || is_cow_mapping(vm_flags)
+  WithAnonVma,            // P2: only a VMA whose anon_vma is set (anon_vma_fork, copy_page_range)
+};
+
 // What kind of code a design models.
 enum class DesignKind : unsigned char {
   Release,   // a kernel release (or release candidate) as tagged
@@ -114,6 +137,8 @@ struct DesignTraits {
   MlockPopulate mlock = MlockPopulate::WriteFaultsShared;
   KsmProtect ksm_protect = KsmProtect::ClearFlush;
   KsmWrprotect ksm_wrprotect = KsmWrprotect::PteWrite;
+  FaultLock fault_lock = FaultLock::MmapLock;
+  ForkVmaLock fork_vma_lock = ForkVmaLock::None;
 };
 
 // The fields of DesignTraits that select a shared path, for tables and for
@@ -126,7 +151,7 @@ struct TraitField {
   std::string (*text)(const DesignTraits&);
   std::string (*cpp)(const DesignTraits&);
 };
-const std::array<TraitField, 10>& trait_fields();
+const std::array<TraitField, 12>& trait_fields();
 
 const char* kind_name(DesignKind k);
 

@@ -10,6 +10,7 @@
 #include "model/mlock.hpp"
 #include "model/pagecache.hpp"
 #include "model/paths.hpp"
+#include "model/tlb.hpp"
 
 namespace cow {
 using namespace cow::kernel;
@@ -50,11 +51,12 @@ VmFault write_fault(Step& st, const Design& d, unsigned mm, unsigned v) {
     //   do_set_pte: entry = maybe_mkwrite(pte_mkdirty(entry), vma);
     // no VM_FAULT_WRITE.
     st.label = "do_cow_fault";
+    anon_vma_prepare(st.s, mm, v);
     const u8 g = alloc_copy(st, file_page(*vma, v));
     if (g != kNone) {
       set_pte(st.s, mm, v, g, false);
       maybe_mkwrite_dirty(st.s, mm, v);
-      d.new_anon_page(st, g);
+      page_add_new_anon_rmap(st, d, g, mm, v);
     }
     return 0;
   }
@@ -70,11 +72,12 @@ VmFault write_fault(Step& st, const Design& d, unsigned mm, unsigned v) {
     //   if (vma->vm_flags & VM_WRITE) entry = pte_mkwrite(pte_mkdirty(entry));
     // no VM_FAULT_WRITE.
     st.label = "do_anonymous_page";
+    anon_vma_prepare(st.s, mm, v);
     const u8 g = alloc_zeroed(st);
     if (g != kNone) {
       set_pte(st.s, mm, v, g, false);
       if (vma && (vma->flags & kVmWrite)) maybe_mkwrite_dirty(st.s, mm, v);
-      d.new_anon_page(st, g);
+      page_add_new_anon_rmap(st, d, g, mm, v);
     }
     return 0;
   }
@@ -114,18 +117,79 @@ VmFault handle_read_fault(Step& st, const Design& d, unsigned mm, unsigned v) {
   return 0;
 }
 
-// The page fault path of arch/x86/mm/fault.c do_page_fault (v2.6.27), steps w1-w4, for a
-// store (write) or a load of a swapped-out page (read).
+// Thread::idx during a fault: whether it holds its VMA's lock (else the mmap_lock), and,
+// between the two halves of a split wp_page_copy, the old page (low bits).
+constexpr u8 kFaultUnderVmaLock = 0x80;
+constexpr u8 kFaultRetryMmap = 0x40;  // VM_FAULT_RETRY under the VMA lock: now under mmap_lock
+constexpr u8 kFaultOldFrame = 0x0F;
+
+// lock_vma_under_rcu (mm/memory.c, 6.4; mm/mmap_lock.c, 6.18): the VMA containing v, read-
+// locked, or nullptr: no VMA, a VMA the version does not handle under its lock (6.4: only
+// an anonymous VMA with an anon_vma), or vma_start_read failed (write-locked).
+Vma* lock_vma_under_rcu(Step& st, const Design& d, unsigned mm, unsigned v) {
+  Vma* vma = find_vma(st.s, mm, v);
+  if (!vma) return nullptr;
+  if (d.traits().fault_lock == FaultLock::VmaLockAnon && (!(vma->flags & kVmAnon) || !vma->anon_vma)) return nullptr;
+  return vma_start_read(*vma) ? vma : nullptr;
+}
+
+// Whether a fault under the VMA lock has to be retried under the mmap_lock
+// (VM_FAULT_RETRY): 6.4's do_swap_page on any swap entry; 6.18's vmf_anon_prepare, when
+// the fault needs an anon_vma the VMA lacks and mmap_read_trylock fails.
+bool fault_needs_retry(const Step& st, const Design& d, unsigned mm, unsigned v, bool write) {
+  const Pte& p = st.s.pte(mm, v);
+  const Vma* vma = find_vma(st.s, mm, v);
+  switch (d.traits().fault_lock) {
+    case FaultLock::MmapLock: return false;
+    case FaultLock::VmaLockAnon: return p.swapped();
+    case FaultLock::VmaLock: {
+      if (!vma || vma->anon_vma || (vma->flags & kVmShared)) return false;
+      const bool allocates_anon = p.none() ? (write || !(vma->flags & kVmFile)) : (write && !p.writable());
+      return allocates_anon && st.s.mms[mm].mmap_lock.writer != kNone;  // mmap_read_trylock fails
+    }
+  }
+  UNREACHABLE("bad FaultLock");
+}
+
+// The page fault path of arch/x86/mm/fault.c do_page_fault (v2.6.27; do_user_addr_fault
+// with per-VMA locks from 6.4), steps w1-w4 (w5: the second half of a split
+// wp_page_copy), for a store (write) or a load that faults (read).
 bool step_fault(Step& st, const Design& d, bool write) {
   const Op& op = st.op();
   unsigned mm = st.def().mm;
-  switch (st.self().pc) {
+  Thread& t = st.self();
+  RwLock& mmap_lock = st.s.mms[mm].mmap_lock;
+  auto unlock = [&] {
+    if (t.idx & kFaultUnderVmaLock) vma_end_read(*find_vma(st.s, mm, op.page));
+    else locks::up_read(mmap_lock);
+    t.idx = 0;
+  };
+  switch (t.pc) {
     case kPcW1: {  // do_page_fault: down_read(&mm->mmap_sem); find_vma; access check
-      st.label = "do_page_fault:down_read(mmap_sem)";
-      if (!locks::try_down_read(st.s.mms[mm].mmap_lock)) return false;
+      if (d.has_vma_locks() && !(t.idx & kFaultRetryMmap)) {  // do_user_addr_fault: lock_vma_under_rcu first
+        if (Vma* vma = lock_vma_under_rcu(st, d, mm, op.page)) {
+          st.label = "do_user_addr_fault:lock_vma_under_rcu";
+          if (write && !(vma->flags & kVmWrite)) {  // access_error: bad area (6.4: retried under mmap_lock first)
+            vma_end_read(*vma);
+            st.label = "do_user_addr_fault:lock_vma_under_rcu:access_error(SIGSEGV)";
+            sigsegv(st);
+            return true;
+          }
+          t.idx = kFaultUnderVmaLock;
+          st.go(kPcW2);
+          return true;
+        }
+        st.label = "do_user_addr_fault:lock_vma_under_rcu(failed)+mmap_read_lock";
+      } else if (d.has_vma_locks()) {
+        st.label = "do_user_addr_fault:lock_mm_and_find_vma(retry)";
+      } else {
+        st.label = "do_page_fault:down_read(mmap_sem)";
+      }
+      if (!locks::try_down_read(mmap_lock)) return false;
+      t.idx = 0;
       const Vma* vma = find_vma(st.s, mm, op.page);
       if (!vma || (write && !(vma->flags & kVmWrite))) {
-        locks::up_read(st.s.mms[mm].mmap_lock);
+        locks::up_read(mmap_lock);
         st.label = "do_page_fault:bad_area(SIGSEGV)";
         sigsegv(st);
         return true;
@@ -139,18 +203,43 @@ bool step_fault(Step& st, const Design& d, bool write) {
       st.go(kPcW3);
       return true;
     case kPcW3:  // the fault proper, then pte_unmap_unlock
+      if ((t.idx & kFaultUnderVmaLock) && fault_needs_retry(st, d, mm, op.page, write)) {
+        // VM_FAULT_RETRY: vma_end_read, and the fault again under mmap_read_lock
+        locks::spin_unlock(st.s.ptl(mm), st.tid);
+        vma_end_read(*find_vma(st.s, mm, op.page));
+        t.idx = kFaultRetryMmap;
+        st.label = "handle_mm_fault(FAULT_FLAG_VMA_LOCK):VM_FAULT_RETRY";
+        st.go(kPcW1);
+        return true;
+      }
+      st.split_copy = st.sc.tlb && write;
       fault_locked(st, d, mm, op.page, write);
       locks::spin_unlock(st.s.ptl(mm), st.tid);
       if (st.sigbus) {  // do_page_fault: VM_FAULT_SIGBUS -> do_sigbus (after up_read)
-        locks::up_read(st.s.mms[mm].mmap_lock);
+        unlock();
         sigsegv(st);
+        return true;
+      }
+      if (st.copy_pending) {  // wp_page_copy: the copy is made, the PT lock dropped
+        t.idx = static_cast<u8>((t.idx & kFaultUnderVmaLock) | (t.idx & kFaultOldFrame));
+        st.go(kPcW5);
         return true;
       }
       st.go(kPcW4);
       return true;
+    case kPcW5: {  // wp_page_copy: pte_offset_map_lock, pte_same, ptep_clear_flush, set_pte_at
+      if (st.s.ptl(mm).holder != kNone) return false;
+      const u8 held = t.idx & kFaultUnderVmaLock;
+      t.idx &= kFaultOldFrame;
+      const bool installed = wp_page_copy_install(st, d, mm, op.page);
+      t.idx = held;
+      st.label = installed ? "wp_page_copy:ptep_clear_flush+set_pte_at(copy)" : "wp_page_copy:!pte_same(drop the copy)";
+      st.go(kPcW4);
+      return true;
+    }
     case kPcW4:  // do_page_fault: up_read(&mm->mmap_sem); the access is retried
-      st.label = "do_page_fault:up_read(mmap_sem)";
-      locks::up_read(st.s.mms[mm].mmap_lock);
+      st.label = (t.idx & kFaultUnderVmaLock) ? "do_user_addr_fault:vma_end_read" : "do_page_fault:up_read(mmap_sem)";
+      unlock();
       st.go(kPcStart);
       return true;
     default:
@@ -164,42 +253,61 @@ VmFault fault_locked(Step& st, const Design& d, unsigned mm, unsigned v, bool wr
   return write ? handle_write_fault(st, d, mm, v) : handle_read_fault(st, d, mm, v);
 }
 
-// A user store: through the PTE (the MMU sets the dirty bit), or a write fault.
+// A user store: through the TLB or the PTE (the MMU sets the dirty bit), or a write fault.
+// With TLBs (Scenario::tlb): a writable entry is used as it is, even if the PTE has
+// changed since it was cached; a read-only entry makes the store fault (and the fault
+// drops it); without an entry the MMU walks the PTE and caches it.
 bool step_write(Step& st, const Design& d) {
   const Op& op = st.op();
   unsigned mm = st.def().mm;
   if (st.self().pc != kPcStart) return step_fault(st, d, /*write=*/true);
   st.label = "store";
+  u8& entry = st.s.tlb[st.tid][op.page];
+  if (tlb_valid(entry) && tlb_writable(entry)) {
+    const u8 f = tlb_frame(entry);
+    st.s.frames[f].data[op.half] = op.write_id;
+    const Pte& p = st.s.pte(mm, op.page);
+    if (!p.present() || p.frame != f || !p.writable()) st.label = "store(stale TLB entry)";
+    st.finish_op();
+    return true;
+  }
   Pte& p = st.s.pte(mm, op.page);
-  if (p.present() && p.writable()) {
+  if (!tlb_valid(entry) && p.present() && p.writable()) {
     st.s.frames[p.frame].data[op.half] = op.write_id;
     p.flags |= kPteDirty;  // the CPU sets _PAGE_DIRTY on the first store through a PTE
+    tlb_fill(st, op.page, p);
     st.finish_op();
   } else {
     st.label = "store:page_fault";
+    entry = 0;  // the fault invalidates the faulting translation
     st.count(Cost::Fault);
     st.go(kPcW1);
   }
   return true;
 }
 
-// A user load. A present PTE is read directly; a missing one in an anonymous VMA reads
-// zeroes (the zero page); a swap entry takes a read fault (do_swap_page); no VMA is SIGSEGV.
+// A user load. Through the TLB entry when there is one (even a stale one); else a present
+// PTE is read directly (and cached); a missing one in an anonymous VMA reads zeroes (the
+// zero page); a swap entry takes a read fault (do_swap_page); no VMA is SIGSEGV.
 bool step_read(Step& st, const Design& d) {
   const Op& op = st.op();
   unsigned mm = st.def().mm;
   if (st.self().pc != kPcStart) return step_fault(st, d, /*write=*/false);
   st.label = "load";
-  const Pte& p = st.s.pte(mm, op.page);
   Thread& t = st.self();
-  if (p.swapped()) {
+  const u8 entry = st.s.tlb[st.tid][op.page];
+  const Pte& p = st.s.pte(mm, op.page);
+  if (tlb_valid(entry)) {
+    t.seen = st.s.frames[tlb_frame(entry)].data[op.half];
+    if (!p.present() || p.frame != tlb_frame(entry)) st.label = "load(stale TLB entry)";
+  } else if (p.swapped()) {
     st.label = "load:page_fault";
     st.count(Cost::Fault);
     st.go(kPcW1);
     return true;
-  }
-  if (p.present()) {
+  } else if (p.present()) {
     t.seen = st.s.frames[p.frame].data[op.half];
+    tlb_fill(st, op.page, p);
   } else if (const Vma* vma = find_vma(st.s, mm, op.page)) {  // (the zero page, or the file's page)
     t.seen = (vma->flags & kVmFile) ? st.s.frames[file_page(*vma, op.page)].data[op.half] : 0;
   } else {

@@ -53,6 +53,14 @@ struct Ctx {
     u8 tb = s.mms[mm()].table;
     return tb == kNone ? res::kAllPtl : res::ptl(tb);
   }
+  // A fault may give the page's VMA its anon_vma (anon_vma_prepare): a write of the mm's
+  // VMAs, unless the VMA has one already (it keeps it).
+  ResMask anon_vma_prepare(const Op& op) const {
+    if (mm() == kNone) return 0;
+    for (const Vma& vma : s.mms[mm()].vma)
+      if (vma.contains(op.page) && vma.anon_vma) return 0;
+    return mmres();
+  }
   ResMask pin_col(const Op& op) const {
     return op.pin < sc.pins.size() ? res::col(sc.pins[op.pin].vpage) : res::kAllCols;
   }
@@ -76,7 +84,8 @@ bool frame_known(const Op& op, u8 pc) {
 Access table_access(const Ctx& c, const Op& op, u8 pc, bool now) {
   Access a;
   a.w = res::thr(c.t);
-  if (c.d.shares_page_tables() || c.sc.has_file || c.sc.has_ksm) {  // moving tables, page-cache and KSM frames: not tracked
+  // Moving tables, page-cache and KSM frames, TLB entries and per-VMA locks: not tracked.
+  if (c.d.shares_page_tables() || c.sc.has_file || c.sc.has_ksm || c.sc.tlb || c.d.has_vma_locks()) {
     a.w |= res::kAll;
     return a;
   }
@@ -87,7 +96,7 @@ Access table_access(const Ctx& c, const Op& op, u8 pc, bool now) {
         case kPcStart: a.r |= c.mmres(); a.w |= v; break;                 // store
         case kPcW1: a.inc |= c.mmap(); a.r |= c.mmres(); break;         // down_read
         case kPcW2: a.w |= c.ptl(); break;                              // spin_lock
-        case kPcW3: a.w |= v | res::kFree | c.ptl(); a.r |= c.mmres(); break;  // fault
+        case kPcW3: a.w |= v | res::kFree | c.ptl() | c.anon_vma_prepare(op); a.r |= c.mmres(); break;  // fault
         case kPcW4: a.inc |= c.mmap(); break;                           // up_read
         default: a.w |= res::kAll; break;
       }
@@ -100,7 +109,7 @@ Access table_access(const Ctx& c, const Op& op, u8 pc, bool now) {
       switch (pc) {  // do_swap_page for a read: the write fault's steps
         case kPcW1: a.inc |= c.mmap(); a.r |= c.mmres(); break;
         case kPcW2: a.w |= c.ptl(); break;
-        case kPcW3: a.w |= v | res::kFree | c.ptl(); a.r |= c.mmres(); break;
+        case kPcW3: a.w |= v | res::kFree | c.ptl() | c.anon_vma_prepare(op); a.r |= c.mmres(); break;
         case kPcW4: a.inc |= c.mmap(); break;
         default: a.w |= res::kAll; break;
       }
@@ -298,12 +307,8 @@ Access future_access(const Scenario& sc, const Design& d, const State& s, const 
 
 ResMask changed_resources(const Scenario& sc, const State& a, const State& b, const ColumnMap& ca) {
   ResMask m = 0;
-  static_assert(sizeof(Frame) == sizeof(std::uint64_t));
   for (unsigned f = 0; f < kMaxFrames; ++f) {
-    std::uint64_t x, y;
-    std::memcpy(&x, &a.frames[f], sizeof x);
-    std::memcpy(&y, &b.frames[f], sizeof y);
-    if (x == y) continue;
+    if (std::memcmp(&a.frames[f], &b.frames[f], sizeof(Frame)) == 0) continue;
     m |= ca.of(static_cast<u8>(f));
     if ((a.frames[f].refcount == 0) != (b.frames[f].refcount == 0)) m |= res::kFree;
   }
@@ -335,6 +340,7 @@ ResMask changed_resources(const Scenario& sc, const State& a, const State& b, co
   for (unsigned t = 0; t < kMaxThreads; ++t)
     if (std::memcmp(&a.threads[t], &b.threads[t], sizeof(Thread)) != 0) m |= res::thr(t);
   if (a.brlock != b.brlock) m |= res::kBrlock;
+  if (a.tlb != b.tlb) m |= res::kAll;  // (only TLB scenarios, whose steps are all kAll)
   if (a.free_blocks != b.free_blocks) m |= res::kAll;  // (only scenarios with files, whose steps are all kAll)
   return m;
 }

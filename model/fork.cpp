@@ -9,18 +9,72 @@
 #include "model/kernel.hpp"
 #include "model/locks.hpp"
 #include "model/paths.hpp"
+#include "model/tlb.hpp"
 
 namespace cow {
 using namespace cow::kernel;
 
 namespace {
 
-unsigned next_fork_vpage(const State& s, unsigned mm, unsigned from) {
+// vma_needs_copy (mm/memory.c; the same test in v2.6.27's copy_page_range): "Don't copy
+// ptes where a page fault will fill them correctly. Fork becomes much lighter when there
+// are big shared or private readonly mappings." Only a VMA with an anon_vma has its PTEs
+// copied (the model has no VM_PFNMAP, VM_MIXEDMAP or userfaultfd). With fork_vma_lock =
+// WithAnonVma (the 2026 proposal P2) the test was made once, at anon_vma_fork, and the
+// child VMA's anon_vma records it.
+bool vma_needs_copy(const State& s, const Design& d, unsigned child, const Vma& vma) {
+  if (d.traits().fork_vma_lock != ForkVmaLock::WithAnonVma) return vma.anon_vma != 0;
+  for (const Vma& c : s.mms[child].vma)
+    if (c.pages && c.start == vma.start) return c.anon_vma != 0;
+  return false;
+}
+
+// The next page from `from` on that copy_page_range copies.
+unsigned next_fork_vpage(const State& s, const Design& d, unsigned mm, unsigned child, unsigned from) {
   for (unsigned v = from; v < kMaxVpages; ++v) {
     const Vma* vma = find_vma(s, mm, v);
-    if (vma && !(vma->flags & kVmDontCopy)) return v;
+    if (vma && !(vma->flags & kVmDontCopy) && vma_needs_copy(s, d, child, *vma)) return v;
   }
   return kMaxVpages;
+}
+
+// Which VMAs dup_mmap write-locks (traits fork_vma_lock).
+bool fork_locks_vma(const Design& d, const Vma& vma) {
+  switch (d.traits().fork_vma_lock) {
+    case ForkVmaLock::None: return false;
+    case ForkVmaLock::Every: return true;
+    case ForkVmaLock::AnonOrWritablePrivate:  // !mpnt->vm_file || (!(vm_flags & VM_SHARED) && (vm_flags & VM_WRITE))
+      return !(vma.flags & kVmFile) || (!(vma.flags & kVmShared) && (vma.flags & kVmWrite));
+    case ForkVmaLock::AnonOrCow:  // vma_is_anonymous(vma) || is_cow_mapping(vma->vm_flags)
+      return !(vma.flags & kVmFile) || is_cow_mapping(vma);
+    case ForkVmaLock::WithAnonVma:  // if (vma->anon_vma) { vma_start_write_killable(src_vma); ... }
+      return vma.anon_vma != 0;
+  }
+  UNREACHABLE("bad ForkVmaLock");
+}
+
+// vm_area_dup of every VMA but VM_DONTCOPY ones into the child (VM_LOCKED cleared), and
+// anon_vma_fork (mm/rmap.c): a parent VMA without anon_vma gives a child VMA without one;
+// otherwise the child VMA is linked to every anon_vma of the parent's (anon_vma_clone)
+// and gets one of its own.
+void dup_vmas(State& s, unsigned mm, unsigned child) {
+  Mm& c = s.mms[child];
+  unsigned n = 0;
+  for (const Vma& vma : s.mms[mm].vma) {
+    if (!vma.pages || (vma.flags & kVmDontCopy)) continue;  // VM_DONTCOPY: skipped
+    Vma& x = c.vma[n];
+    x = vma;
+    x.flags &= static_cast<u8>(~kVmLocked);  // dup_mmap: tmp->vm_flags &= ~VM_LOCKED
+    x.lock = 0;
+    if (vma.anon_vma) {
+      x.anon_vma = anon_vma_id(child, n);
+      x.avc = static_cast<u8>(vma.avc | (1u << x.anon_vma));
+    } else {
+      x.anon_vma = 0;
+      x.avc = 0;
+    }
+    ++n;
+  }
 }
 
 bool has_cow_vma(const State& s, unsigned mm) {
@@ -74,14 +128,28 @@ bool step_fork(Step& st, const Design& d) {
     case kPcStart: {
       st.label = "dup_mmap:down_write(mmap_sem)";
       if (!locks::try_down_write(st.s.mms[mm].mmap_lock, st.tid)) return false;
-      Mm& c = st.s.mms[child];
-      unsigned n = 0;
-      for (const Vma& vma : st.s.mms[mm].vma)
-        if (vma.pages && !(vma.flags & kVmDontCopy)) c.vma[n++] = vma;  // VM_DONTCOPY: skipped
-      for (Vma& vma : c.vma) vma.flags &= static_cast<u8>(~kVmLocked);  // dup_mmap: tmp->vm_flags &= ~VM_LOCKED
-      st.s.tables[c.table].users = 1;
+      st.s.tables[st.s.mms[child].table].users = 1;
       if (d.has_write_protect_seq() && has_cow_vma(st.s, mm)) st.s.mms[mm].write_protect_seq++;  // raw_write_seqcount_begin
-      unsigned v = next_fork_vpage(st.s, mm, 0);
+      if (d.has_vma_locks()) {  // the VMAs one by one, after vma_start_write: fd
+        st.go(kPcFd);
+        return true;
+      }
+      dup_vmas(st.s, mm, child);
+      unsigned v = next_fork_vpage(st.s, d, mm, child, 0);
+      t.idx = static_cast<u8>(v);
+      st.go(v < kMaxVpages ? kPcF1 : kPcF4);
+      return true;
+    }
+    case kPcFd: {  // for_each_vma: vma_start_write(mpnt) (per the design); vm_area_dup; anon_vma_fork
+      st.label = d.traits().fork_vma_lock == ForkVmaLock::None ? "dup_mmap:vm_area_dup+anon_vma_fork"
+                                                             : "dup_mmap:vma_start_write+vm_area_dup+anon_vma_fork";
+      for (Vma& vma : st.s.mms[mm].vma)
+        if (vma.pages && fork_locks_vma(d, vma)) {
+          if (vma_readers(vma)) return false;  // vma_start_write waits for the VMA's readers
+          vma.lock |= kVmaWriteLocked;
+        }
+      dup_vmas(st.s, mm, child);
+      unsigned v = next_fork_vpage(st.s, d, mm, child, 0);
       t.idx = static_cast<u8>(v);
       st.go(v < kMaxVpages ? kPcF1 : kPcF4);
       return true;
@@ -93,7 +161,7 @@ bool step_fork(Step& st, const Design& d) {
     case kPcF2:
       // A design that shares whole page tables does it here, at the first page, instead
       // of copying PTE by PTE (cow-pte-table); F3 then finds nothing left to copy.
-      if (d.shares_page_tables() && t.idx == next_fork_vpage(st.s, mm, 0) && d.fork_share_table(st, mm, child)) {
+      if (d.shares_page_tables() && t.idx == next_fork_vpage(st.s, d, mm, child, 0) && d.fork_share_table(st, mm, child)) {
         t.idx = kMaxVpages - 1;
         st.go(kPcF3);
         return true;
@@ -117,15 +185,17 @@ bool step_fork(Step& st, const Design& d) {
       return true;
     case kPcF3: {
       fork_pte_unlock(st, d, mm);
-      unsigned v = next_fork_vpage(st.s, mm, t.idx + 1u);
+      unsigned v = next_fork_vpage(st.s, d, mm, child, t.idx + 1u);
       t.idx = static_cast<u8>(v);
       st.go(v < kMaxVpages ? kPcF1 : kPcF4);
       return true;
     }
-    case kPcF4:  // dup_mmap: up_write(&oldmm->mmap_sem); the child becomes runnable
-      st.label = "dup_mmap:up_write(mmap_sem)";
+    case kPcF4:  // dup_mmap: flush_tlb_mm(oldmm); up_write(&oldmm->mmap_sem); the child runs
+      // out: mmap_write_unlock(mm); flush_tlb_mm(oldmm); mmap_write_unlock(oldmm);
+      st.label = st.sc.tlb ? "dup_mmap:flush_tlb_mm+mmap_write_unlock" : "dup_mmap:up_write(mmap_sem)";
+      flush_tlb_mm(st, mm);
       if (st.s.mms[mm].write_protect_seq & 1) st.s.mms[mm].write_protect_seq++;  // raw_write_seqcount_end
-      locks::up_write(st.s.mms[mm].mmap_lock, st.tid);
+      mmap_write_unlock(st, mm);
       st.s.mms[child].alive = 1;
       if (st.s.mms[child].table != st.s.mms[mm].table) st.count(Cost::TableAlloc);  // the child's own PTE page
       st.finish_op();

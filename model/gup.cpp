@@ -41,7 +41,7 @@ bool step_gup_slow(Step& st, const Design& d) {
   // holds mmap_sem for write around get_user_pages, as it also updates locked_vm.
   const bool longterm = op.kind == OpKind::PinLongterm;
   auto release = [&] {
-    if (longterm) locks::up_write(st.s.mms[mm].mmap_lock, st.tid);
+    if (longterm) mmap_write_unlock(st, mm);
     else locks::up_read(st.s.mms[mm].mmap_lock);
   };
   switch (st.self().pc) {

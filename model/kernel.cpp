@@ -2,6 +2,8 @@
 
 #include "model/design.hpp"
 #include "model/invariant.hpp"
+#include "model/locks.hpp"
+#include "model/tlb.hpp"
 
 namespace cow::kernel {
 
@@ -48,16 +50,74 @@ VmFault wp_page_reuse(Step& st, unsigned mm, unsigned v) {
 VmFault wp_page_copy(Step& st, const Design& d, unsigned mm, unsigned v, FaultFlags flags, u8* copied) {
   if (copied) *copied = kNone;
   const u8 old = st.s.pte(mm, v).frame;
+  anon_vma_prepare(st.s, mm, v);
   const u8 g = alloc_copy(st, old);
   if (g == kNone) return 0;
   const bool unshare = flags & kFaultFlagUnshare;
+  if (st.split_copy && !unshare) {
+    // The copy is made; the PT lock is dropped; wp_page_copy_install takes it again.
+    st.s.frames[g].mapcount = 0;
+    st.self().frame = g;
+    st.self().idx = static_cast<u8>((st.self().idx & 0xF0) | old);  // (the fault's flags keep the high bits)
+    st.copy_pending = true;
+    if (copied) *copied = g;
+    return kVmFaultWrite;
+  }
+  flush_tlb_page(st, mm, v);  // ptep_clear_flush_notify: no CPU keeps the old translation
   set_pte(st.s, mm, v, g, false);
   if (!unshare) maybe_mkwrite_dirty(st.s, mm, v);
-  d.new_anon_page(st, g);
+  page_add_new_anon_rmap(st, d, g, mm, v);
   page_remove_rmap(st.s, old);
   put_page(st.s, old);
   if (copied) *copied = g;
   return unshare ? 0 : kVmFaultWrite;
+}
+
+bool wp_page_copy_install(Step& st, const Design& d, unsigned mm, unsigned v) {
+  Thread& t = st.self();
+  const u8 g = t.frame, old = static_cast<u8>(t.idx & 0x0F);
+  t.frame = kNone;
+  t.idx = 0;
+  const Pte& p = st.s.pte(mm, v);
+  if (!p.present() || p.frame != old || p.writable()) {  // !pte_same: someone else changed it
+    put_page(st.s, g);
+    return false;
+  }
+  flush_tlb_page(st, mm, v);  // ptep_clear_flush_notify
+  set_pte(st.s, mm, v, g, false);
+  maybe_mkwrite_dirty(st.s, mm, v);
+  st.s.frames[g].mapcount = 1;
+  page_add_new_anon_rmap(st, d, g, mm, v);
+  page_remove_rmap(st.s, old);
+  put_page(st.s, old);
+  return true;
+}
+
+bool vma_start_write(Step& st, const Design& d, unsigned mm, unsigned v) {
+  if (!d.has_vma_locks()) return true;
+  Vma* vma = find_vma(st.s, mm, v);
+  if (!vma) return true;
+  vma->lock |= kVmaWriteLocked;
+  return vma_readers(*vma) == 0;
+}
+
+void mmap_write_unlock(Step& st, unsigned mm) {
+  for (Vma& vma : st.s.mms[mm].vma) vma.lock &= static_cast<u8>(~kVmaWriteLocked);  // vma_end_write_all
+  locks::up_write(st.s.mms[mm].mmap_lock, st.tid);
+}
+
+void anon_vma_prepare(State& s, unsigned mm, unsigned v) {
+  Vma* vma = find_vma(s, mm, v);
+  if (!vma || vma->anon_vma) return;
+  const unsigned slot = static_cast<unsigned>(vma - s.mms[mm].vma.data());
+  vma->anon_vma = anon_vma_id(mm, slot);
+  vma->avc |= static_cast<u8>(1u << vma->anon_vma);
+}
+
+void page_add_new_anon_rmap(Step& st, const Design& d, u8 f, unsigned mm, unsigned v) {
+  const Vma* vma = find_vma(st.s, mm, v);
+  st.s.frames[f].anon_vma = vma ? vma->anon_vma : 0;
+  d.new_anon_page(st, f);
 }
 
 u8 alloc_zeroed(Step& st) {
@@ -82,7 +142,13 @@ void get_page(State& s, u8 f) {
 
 void put_page(State& s, u8 f) {
   INVARIANT(f < kMaxFrames && s.frames[f].refcount > 0, "put_page on a free frame");
-  if (--s.frames[f].refcount == 0) s.frames[f] = Frame{};
+  if (--s.frames[f].refcount == 0) {
+    // "we must never free a page before we have ensured there are no live translations
+    // left to it" (include/asm-generic/tlb.h): every path flushes before it frees.
+    for (const auto& row : s.tlb)
+      for (u8 e : row) INVARIANT(!(e & kTlbValid) || (e & kTlbFrame) != f, "a page freed while a TLB entry maps it");
+    s.frames[f] = Frame{};
+  }
 }
 
 void page_dup_rmap(State& s, u8 f) {

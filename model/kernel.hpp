@@ -42,6 +42,18 @@ VmFault wp_page_reuse(Step& st, unsigned mm, unsigned v);
 //   return (page_copied && !unshare) ? VM_FAULT_WRITE : 0;
 // Returns the new frame in *copied (kNone when the pool ran out: the step is abandoned).
 VmFault wp_page_copy(Step& st, const Design& d, unsigned mm, unsigned v, FaultFlags flags, u8* copied = nullptr);
+// wp_page_copy's second half, when the copy was made in a step of its own
+// (Step::split_copy): the PT lock taken again, "if (likely(pte_same(*vmf->pte,
+// vmf->orig_pte)))" the old translation cleared and flushed and the copy mapped; else the
+// copy is dropped and the fault retried. Thread::frame holds the copy, Thread::idx the old
+// page. Returns whether the copy was installed.
+bool wp_page_copy_install(Step& st, const Design& d, unsigned mm, unsigned v);
+// anon_vma_prepare (mm/rmap.c): the VMA containing v gets its anon_vma if it has none.
+void anon_vma_prepare(State& s, unsigned mm, unsigned v);
+// page_add_new_anon_rmap (folio_add_new_anon_rmap): the fresh anonymous page f, mapped at
+// (mm, v), belongs to that VMA's anon_vma; the design's bookkeeping follows
+// (Design::new_anon_page: 5.19 marks it exclusive).
+void page_add_new_anon_rmap(Step& st, const Design& d, u8 f, unsigned mm, unsigned v);
 // alloc_zeroed_user_highpage (do_anonymous_page): a fresh zeroed anon frame, mapped once.
 u8 alloc_zeroed(Step& st);
 
@@ -71,6 +83,24 @@ inline void pte_wrprotect(Step& st, Pte& p) {
   pte_wrprotect(p);
 }
 inline void pte_mkwrite(Pte& p) { p.flags |= kPteWrite; }
+
+// Per-VMA locks (include/linux/mmap_lock.h, 6.4+; Vma::lock). vma_start_read: a fault's
+// attempt, which fails (no wait) while the VMA is write-locked. vma_start_write, by the
+// mmap_lock writer: the VMA is marked at once (new readers fail), and the writer waits
+// until its readers are gone before it changes the VMA. mmap_write_unlock unlocks every
+// VMA of the mm (vma_end_write_all), then the mmap_lock.
+inline bool vma_start_read(Vma& v) {
+  if (v.lock & kVmaWriteLocked) return false;
+  v.lock++;
+  return true;
+}
+inline void vma_end_read(Vma& v) { v.lock--; }
+inline unsigned vma_readers(const Vma& v) { return v.lock & kVmaReaders; }
+// For an mmap_lock writer about to change the VMA containing v (mprotect, munmap, mlock,
+// madvise(MADV_DONTFORK)): vma_start_write on a design with per-VMA locks; false (the
+// step waits) while the VMA has readers.
+bool vma_start_write(Step& st, const Design& d, unsigned mm, unsigned v);
+void mmap_write_unlock(Step& st, unsigned mm);
 
 // Pin bookkeeping (the model's record of a GUP reference held by a driver); the
 // reference itself is get_page/put_page on the frame. A released pin holds no frame.

@@ -6,20 +6,10 @@
 #include "model/kernel.hpp"
 #include "model/locks.hpp"
 #include "model/paths.hpp"
+#include "model/tlb.hpp"
 
 namespace cow {
 using namespace cow::kernel;
-
-bool gup_fast_irqs_off(const Scenario& sc, const State& s, unsigned mm) {
-  for (unsigned t = 0; t < sc.threads.size(); ++t) {
-    if (sc.threads[t].mm != mm || thread_finished(sc, s, t)) continue;
-    const OpKind k = sc.threads[t].ops[s.threads[t].op].kind;
-    const bool gup_fast_op = k == OpKind::OdirectRead || k == OpKind::OdirectWrite || k == OpKind::Vmsplice ||
-                             k == OpKind::PinUserPages;
-    if (gup_fast_op && s.threads[t].pc == kPcR2) return true;
-  }
-  return false;
-}
 
 namespace {
 
@@ -79,6 +69,7 @@ Wp write_protect_page(Step& st, const Design& d, unsigned mm, unsigned v, u8 f) 
   d.unshare_table(st, mm);  // (cow-pte-table: break COW PTE before changing an entry)
   Pte& q = st.s.pte(mm, v);
   pte_wrprotect(st, q);
+  flush_tlb_page(st, mm, v);  // ptep_clear_flush
   if (clean_too) q.flags &= static_cast<u8>(~kPteDirty);  // pte_mkclean
   return Wp::Done;
 }
@@ -159,6 +150,7 @@ bool step_ksm_scan(Step& st, const Design& d) {
         d.unshare_table(st, mm);  // (cow-pte-table: break COW PTE first)
         get_page(st.s, t.frame);
         page_dup_rmap(st.s, t.frame);  // page_add_anon_rmap(kpage)
+        flush_tlb_page(st, mm, op.merge);  // ptep_clear_flush
         set_pte(st.s, mm, op.merge, t.frame, false);
         page_remove_rmap(st.s, t.idx);
         put_page(st.s, t.idx);

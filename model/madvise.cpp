@@ -47,7 +47,7 @@ bool step_madvise_dontneed(Step& st, const Design& d) {
 
 // madvise(MADV_DONTFORK / MADV_DOFORK) (mm/madvise.c, f822566165dd, 2.6.16):
 // down_write(mmap_sem); vma->vm_flags |= VM_DONTCOPY (or clears it); up_write.
-bool step_madvise_dontfork(Step& st) {
+bool step_madvise_dontfork(Step& st, const Design& d) {
   const Op& op = st.op();
   unsigned mm = st.def().mm;
   switch (st.self().pc) {
@@ -57,6 +57,7 @@ bool step_madvise_dontfork(Step& st) {
       st.go(kPcM1);
       return true;
     case kPcM1: {
+      if (!vma_start_write(st, d, mm, op.page)) return false;  // vm_flags_set: vma_start_write (6.4+)
       Vma* vma = find_vma(st.s, mm, op.page);
       if (op.advice == Advice::DontFork) {
         st.label = "madvise_behavior:VM_DONTCOPY";
@@ -70,7 +71,7 @@ bool step_madvise_dontfork(Step& st) {
     }
     case kPcM2:
       st.label = "sys_madvise:up_write(mmap_sem)";
-      locks::up_write(st.s.mms[mm].mmap_lock, st.tid);
+      mmap_write_unlock(st, mm);
       st.finish_op();
       return true;
     default:
@@ -84,7 +85,7 @@ bool step_madvise(Step& st, const Design& d) {
   switch (st.op().advice) {
     case Advice::DontNeed: return step_madvise_dontneed(st, d);
     case Advice::DontFork:
-    case Advice::DoFork: return step_madvise_dontfork(st);
+    case Advice::DoFork: return step_madvise_dontfork(st, d);
   }
   UNREACHABLE("bad madvise advice");
 }

@@ -86,16 +86,17 @@ bool step_mlock(Step& st, const Design& d) {
       st.label = shared_mode ? "sys_mlock:down_write(mmap_sem)+mlock_fixup:VM_LOCKED+up_write(mmap_sem)"
                              : "sys_mlock:down_write(mmap_sem)+mlock_fixup:VM_LOCKED";
       if (!locks::try_down_write(sem, st.tid)) return false;
+      if (!vma_start_write(st, d, mm, op.page)) return false;  // mlock_fixup: vm_flags_reset (6.4+)
       Vma* vma = find_vma(st.s, mm, op.page);
       if (!vma) {
         st.label = "sys_mlock(ENOMEM)";
-        locks::up_write(sem, st.tid);
+        mmap_write_unlock(st, mm);
         st.finish_op();
         return true;
       }
       vma->flags |= kVmLocked;
       t.idx = vma->start;
-      if (shared_mode) locks::up_write(sem, st.tid);
+      if (shared_mode) mmap_write_unlock(st, mm);
       st.go(shared_mode ? kPcL0 : kPcL1);
       return true;
     }
@@ -141,7 +142,7 @@ bool step_mlock(Step& st, const Design& d) {
         locks::up_read(sem);
       } else {
         st.label = "sys_mlock:up_write(mmap_sem)";
-        locks::up_write(sem, st.tid);
+        mmap_write_unlock(st, mm);
       }
       st.finish_op();
       return true;
@@ -152,7 +153,7 @@ bool step_mlock(Step& st, const Design& d) {
 
 // sys_munlock -> do_mlock(on = 0) -> mlock_fixup (mm/mlock.c, v2.6.37), mmap_sem held for
 // write: VM_LOCKED cleared, then munlock_vma_pages_range (one step, under the PT lock).
-bool step_munlock(Step& st) {
+bool step_munlock(Step& st, const Design& d) {
   const Op& op = st.op();
   const unsigned mm = st.def().mm;
   switch (st.self().pc) {
@@ -165,6 +166,7 @@ bool step_munlock(Step& st) {
     case kPcL1: {
       st.label = "mlock_fixup:~VM_LOCKED+munlock_vma_pages_range";
       if (st.s.ptl(mm).holder != kNone) return false;
+      if (!vma_start_write(st, d, mm, op.page)) return false;
       if (Vma* vma = find_vma(st.s, mm, op.page)) {
         munlock_vma_pages(st, mm, *vma);
         vma->flags &= static_cast<u8>(~kVmLocked);
@@ -174,7 +176,7 @@ bool step_munlock(Step& st) {
     }
     case kPcL2:
       st.label = "sys_munlock:up_write(mmap_sem)";
-      locks::up_write(st.s.mms[mm].mmap_lock, st.tid);
+      mmap_write_unlock(st, mm);
       st.finish_op();
       return true;
     default:

@@ -9,7 +9,7 @@ namespace cow {
 
 // mlock / munlock of the VMA holding the op's page.
 bool step_mlock(Step& st, const Design& d);
-bool step_munlock(Step& st);
+bool step_munlock(Step& st, const Design& d);
 
 namespace kernel {
 

@@ -5,6 +5,7 @@
 #include "model/locks.hpp"
 #include "model/mlock.hpp"
 #include "model/paths.hpp"
+#include "model/tlb.hpp"
 
 namespace cow {
 using namespace cow::kernel;
@@ -60,7 +61,10 @@ void mprotect(Step& st, unsigned mm, const Op& op) {
   }
   vma->flags &= static_cast<u8>(~kVmWrite);
   for (unsigned v = vma->start; v < vma->start + vma->pages; ++v)
-    if (Pte& p = st.s.pte(mm, v); p.present()) pte_wrprotect(st, p);
+    if (Pte& p = st.s.pte(mm, v); p.present()) {
+      pte_wrprotect(st, p);
+      flush_tlb_page(st, mm, v);  // flush_tlb_range (tlb_finish_mmu), before the mmap_lock is dropped
+    }
   st.label = "mprotect_fixup:change_protection(wrprotect)";
 }
 
@@ -85,6 +89,7 @@ void clear_refs(Step& st, const Design& d, unsigned mm) {
       continue;
     }
     pte_wrprotect(st, p);
+    flush_tlb_page(st, mm, v);  // (clear_refs_write flushes the mm's TLB before mmap_read_unlock)
   }
 }
 
@@ -137,6 +142,7 @@ void swap_out(Step& st, const Design& d, unsigned mm, unsigned page) {
         return;
       }
       q = Pte{f, static_cast<u8>(kPteSwap | (exclusive ? kPteSwpExclusive : 0))};
+      flush_tlb_page(st, m, v);  // try_to_unmap_one: ptep_clear_flush
       st.s.frames[f].swapcount++;
       page_remove_rmap(st.s, f);
       put_page(st.s, f);
@@ -167,6 +173,11 @@ bool step_mm_op(Step& st, const Design& d) {
       return true;
     case kPcM1:
       if (!ptl_free(st.s, op.kind, mm)) return false;
+      // vma_start_write on the VMAs the op changes (per-VMA locks): wait for their readers
+      if ((op.kind == OpKind::Munmap || op.kind == OpKind::Mprotect) && !vma_start_write(st, d, mm, op.page)) return false;
+      if (op.kind == OpKind::Exit)
+        for (const Vma& vma : st.s.mms[mm].vma)
+          if (vma.pages && !vma_start_write(st, d, mm, vma.start)) return false;
       if (op.kind != OpKind::SwapOut) d.unshare_table(st, mm);  // (cow-pte-table: break COW PTE first)
       switch (op.kind) {
         case OpKind::Munmap:
@@ -191,7 +202,7 @@ bool step_mm_op(Step& st, const Design& d) {
       return true;
     case kPcM2:
       st.label = unlock_label(op.kind);
-      if (wr) locks::up_write(lock, st.tid);
+      if (wr) mmap_write_unlock(st, mm);
       else locks::up_read(lock);
       if (op.kind == OpKind::Exit) st.s.mms[mm].alive = 0;  // the process is gone
       st.finish_op();

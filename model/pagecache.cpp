@@ -4,6 +4,7 @@
 #include "model/kernel.hpp"
 #include "model/locks.hpp"
 #include "model/paths.hpp"
+#include "model/tlb.hpp"
 
 namespace cow::kernel {
 
@@ -110,6 +111,7 @@ bool page_mkclean(Step& st, const Design& d, u8 f) {
       Pte& q = st.s.pte(mm, v);
       pte_wrprotect(st, q);
       q.flags &= static_cast<u8>(~kPteDirty);
+      flush_tlb_page(st, mm, v);  // ptep_clear_flush
     }
   }
   return true;

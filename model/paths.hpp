@@ -34,6 +34,12 @@ enum Pc : u8 {
   // ksm_scan: write_protect_page of the KSM page (q1) and of the page merged (q2),
   // replace_page (q3), the references dropped (q4)
   kPcQ1, kPcQ2, kPcQ3, kPcQ4,
+  // a user write fault's wp_page_copy, second half (TLB scenarios): the PT lock again,
+  // pte_same, the flush and the new PTE (w5)
+  kPcW5,
+  // fork with per-VMA locks: vma_start_write (waiting for the VMAs' readers), vm_area_dup
+  // and anon_vma_fork of every VMA (fd)
+  kPcFd,
 };
 
 struct Successor {

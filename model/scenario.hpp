@@ -86,6 +86,16 @@ constexpr std::optional<OpKind> op_kind_named(std::string_view name) {
 
 enum class Advice : u8 { DontFork, DoFork, DontNeed };
 
+// The architecture's protection of GUP-fast (mm/gup.c; mm/mmu_gather.c):
+//   X86: a TLB flush is an IPI to every CPU of the mm, and GUP-fast runs with interrupts
+//        off, so a flush (and the freeing after it) waits for every GUP-fast walker that
+//        is between reading a PTE and taking its reference;
+//   Rcu: CONFIG_MMU_GATHER_RCU_TABLE_FREE (arm64, powerpc, ...): page tables are freed
+//        after an RCU grace period, data pages are not: a flush does not wait, and
+//        GUP-fast must take its reference with get_page_unless_zero and re-check the PTE.
+enum class Arch : u8 { X86, Rcu };
+const char* arch_name(Arch a);
+
 struct Op {
   OpKind kind{};
   u8 page = 0;      // virtual page (write, read, odirect_read, pin_longterm, madvise)
@@ -160,6 +170,11 @@ struct Scenario {
   bool has_file = false;
   // Some op merges pages with KSM (a frame then maps at two virtual pages: not tracked).
   bool has_ksm = false;
+  // Model each CPU's TLB (the `tlb` key): loads and stores use cached translations, the
+  // kernel's flushes remove them (model/tlb.hpp). Off, an access reads the PTE itself.
+  bool tlb = false;
+  // How GUP-fast is kept from walking what an unmapper frees (the `arch` key, --arch).
+  Arch arch = Arch::X86;
   // The file system implements ->page_mkwrite (ext4, xfs, btrfs: blocks are allocated or
   // reserved at the first write fault); false: ext2/ext3, which allocate at write-back.
   bool fs_page_mkwrite = true;

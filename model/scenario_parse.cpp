@@ -34,10 +34,12 @@ class Parser {
                        "malformed TOML: " + std::string(e.description()));
     }
     sc_.file = file_;
-    check_keys(root, {"name", "summary", "source", "properties", "params", "matrix", "filesystem", "process", "thread"});
+    check_keys(root, {"name", "summary", "source", "properties", "params", "matrix", "filesystem", "tlb", "arch",
+                      "process", "thread"});
     sc_.name = req_string(root, "name");
     sc_.summary = opt_string(root, "summary");
     load_params(root);
+    load_cpu(root);
     load_matrix(root);
     load_properties(root);
     load_filesystem(root);
@@ -228,6 +230,18 @@ class Parser {
 
   // [filesystem]: what the file system behind the scenario's files does: whether it has
   // ->page_mkwrite, and how many free blocks it has.
+  // tlb = true: model each CPU's TLB (model/state.hpp State::tlb); arch: how GUP-fast is
+  // protected against the freeing of what it walks (model/tlb.hpp).
+  void load_cpu(const toml::table& root) {
+    sc_.tlb = opt_bool(root, "tlb", false);
+    if (root.get("arch"))
+      sc_.arch = choice(root, root, "arch", {"x86", "rcu"},
+                        "'arch' must be \"x86\" (TLB flushes by IPI, which waits for GUP-fast) or \"rcu\" "
+                        "(page tables freed by RCU: a flush does not wait for GUP-fast)") == 0
+                     ? Arch::X86
+                     : Arch::Rcu;
+  }
+
   void load_filesystem(const toml::table& root) {
     const toml::node* n = root.get("filesystem");
     if (!n) return;

@@ -28,6 +28,7 @@ struct Frame {
   std::array<u8, kHalves> data{};
   u8 pincount = 0;   // FOLL_PIN pins (page_maybe_dma_pinned); 0 in the 2008 designs
   u8 swapcount = 0;  // page_swapcount(): swap PTEs that name this page's swap slot
+  u8 anon_vma = 0;   // page->mapping of an anonymous page: the id of its anon_vma (0: none)
   bool operator==(const Frame&) const = default;
 };
 enum FrameFlag : u8 {
@@ -112,14 +113,33 @@ enum PageTableFlag : u8 {
 };
 
 // A VMA: [start, start + pages) with VmaFlag bits. pages == 0: unused slot.
+//
+// Its anon_vma (the reverse map of its anonymous pages, mm/rmap.c) is an id: VMA slot i of
+// mm m owns id anon_vma_id(m, i) once anon_vma_prepare gave it one (0: vma->anon_vma ==
+// NULL). `avc` is its anon_vma_chain: the set of anon_vma ids it is linked to (its own,
+// and, through anon_vma_fork, its parent's), a bit per id. An anonymous page belongs to one
+// anon_vma (Frame::anon_vma); rmap finds it from every VMA linked to that anon_vma.
+//
+// `lock` is the per-VMA lock (6.4+, include/linux/mmap_lock.h): kVmaWriteLocked while the
+// mmap_lock writer has it (vma_start_write; every VMA is unlocked by mmap_write_unlock),
+// and the number of readers (page faults under lock_vma_under_rcu).
 struct Vma {
   u8 start = 0;
   u8 pages = 0;
   u8 flags = 0;
   u8 file_frame = kNone;  // a file mapping: the page-cache frame of its first page (the others follow)
+  u8 anon_vma = 0;        // vma->anon_vma: an id, 0 for NULL
+  u8 avc = 0;             // anon_vma_chain: bit i set when linked to anon_vma id i
+  u8 lock = 0;            // kVmaWriteLocked | readers
   bool contains(unsigned v) const { return pages != 0 && v >= start && v < start + pages; }
   bool operator==(const Vma&) const = default;
 };
+inline constexpr u8 kVmaWriteLocked = 0x80;
+inline constexpr u8 kVmaReaders = 0x7F;
+// The id of the anon_vma VMA slot i of mm m gets from anon_vma_prepare (1 .. 6).
+inline constexpr u8 anon_vma_id(unsigned mm, unsigned slot) { return static_cast<u8>(1 + mm * kMaxVmas + slot); }
+static_assert(anon_vma_id(kMaxMms - 1, kMaxVmas - 1) < 8, "anon_vma ids fit the 8-bit anon_vma_chain");
+
 enum VmaFlag : u8 {
   kVmRead = 1 << 0,
   kVmWrite = 1 << 1,
@@ -163,12 +183,23 @@ struct Pin {
 };
 enum PinState : u8 { kPinNone = 0, kPinActive = 1, kPinReleased = 2 };
 
+// A TLB entry: a valid translation to a frame, read-only or writable.
+inline constexpr u8 kTlbValid = 0x80;
+inline constexpr u8 kTlbWrite = 0x40;
+inline constexpr u8 kTlbFrame = 0x0F;
+static_assert(kMaxFrames <= 16, "a TLB entry keeps its frame in 4 bits");
+
 struct State {
   std::array<Frame, kMaxFrames> frames{};
   std::array<PageTable, kMaxMms> tables{};
   std::array<Mm, kMaxMms> mms{};
   std::array<Thread, kMaxThreads> threads{};
   std::array<Pin, kMaxPins> pins{};
+  // Each thread's TLB (its CPU's cached translations of its mm's pages), for scenarios
+  // that model TLBs (Scenario::tlb): tlb[t][v] is 0, or kTlbValid | (kTlbWrite) | frame.
+  // A user load or store uses the entry when there is one, even after the PTE changed;
+  // a flush (flush_tlb_page, flush_tlb_mm, ptep_clear_flush) removes entries.
+  std::array<std::array<u8, kMaxVpages>, kMaxThreads> tlb{};
   RwLock brlock;  // Arcangeli's global big-reader lock (design brlock only)
   u8 free_blocks = 0;  // the file system's free blocks (0: a write into a hole gets ENOSPC)
   bool operator==(const State&) const = default;
@@ -181,7 +212,7 @@ struct State {
 static_assert(std::is_trivially_copyable_v<State>);
 static_assert(std::has_unique_object_representations_v<State>,
               "State is hashed as bytes: it must have no padding");
-static_assert(sizeof(State) <= 320, "State size budget");
+static_assert(sizeof(State) <= 384, "State size budget");
 
 std::uint64_t hash_state(const State& s);
 std::uint64_t hash_bytes(const void* p, std::size_t n);

@@ -15,6 +15,12 @@ struct Step {
   std::string_view label{};  // "function:what", e.g. "copy_one_pte"
   bool out_of_frames = false;  // the step needed a frame beyond kMaxFrames
   bool sigbus = false;         // the fault failed with VM_FAULT_SIGBUS (->page_mkwrite: ENOSPC)
+  u8 flushed_mms = 0;          // mms whose TLBs the step flushed (bit per mm; model/tlb.hpp)
+  // wp_page_copy in two steps, as the kernel does it (the copy without the PT lock, then
+  // the PT lock, the flush and the new PTE): set by a user fault in a scenario with TLBs,
+  // where a store through a stale TLB entry can land between the two (model/fault.cpp).
+  bool split_copy = false;
+  bool copy_pending = false;   // wp_page_copy made its copy (Thread::frame); the install is next
   CostVec cost{};              // what the step cost (model/cost.hpp)
 
   void count(Cost c) { cost[static_cast<unsigned>(c)]++; }

@@ -15,11 +15,15 @@
 #include "model/mm_ops.hpp"
 #include "model/pagecache.hpp"
 #include "model/proc_mem.hpp"
+#include "model/tlb.hpp"
 
 namespace cow {
 using namespace cow::kernel;
 
-bool take_step(Step& st, const Design& d) {
+namespace {
+
+// The op's kernel path takes the thread's next step.
+bool dispatch_step(Step& st, const Design& d) {
   const Op& op = st.op();
   switch (op.kind) {
     case OpKind::Write:
@@ -72,13 +76,37 @@ bool take_step(Step& st, const Design& d) {
     case OpKind::Mlock:
       return step_mlock(st, d);
     case OpKind::Munlock:
-      return step_munlock(st);
+      return step_munlock(st, d);
     case OpKind::Msync:
       return step_msync(st, d);
     case OpKind::KsmScan:
       return step_ksm_scan(st, d);
   }
   UNREACHABLE("bad op kind");
+}
+
+}  // namespace
+
+// The step, unless the architecture makes it wait (model/tlb.hpp): on x86 a TLB flush of
+// an mm is an IPI that waits for every GUP-fast walker of the mm that has read a PTE and
+// not yet taken its reference (interrupts off), and a page is freed only after that
+// flush: a step that flushes such an mm, or frees the page a walker read, waits.
+bool take_step(Step& st, const Design& d) {
+  u8 walker_mms = 0;
+  u8 walker_frames[kMaxThreads];
+  unsigned walkers = 0;
+  if (st.sc.arch == Arch::X86)
+    for (unsigned u = 0; u < st.sc.threads.size(); ++u)
+      if (u != st.tid && gup_fast_walking(st.sc, st.s, u)) {
+        walker_mms |= static_cast<u8>(1u << st.sc.threads[u].mm);
+        const u8 f = st.s.threads[u].frame;
+        if (f < kMaxFrames && st.s.frames[f].refcount > 0) walker_frames[walkers++] = f;
+      }
+  if (!dispatch_step(st, d)) return false;
+  if (walker_mms & st.flushed_mms) return false;
+  for (unsigned i = 0; i < walkers; ++i)
+    if (st.s.frames[walker_frames[i]].refcount == 0) return false;
+  return true;
 }
 
 // A page table two mms share must be unshared before an entry changes: a change made in

@@ -4,6 +4,7 @@
 // the reuse rules of do_wp_page and do_swap_page disagree on (refcount vs mapcount).
 #include "model/invariant.hpp"
 #include "model/kernel.hpp"
+#include "model/tlb.hpp"
 
 namespace cow {
 namespace kernel {
@@ -34,6 +35,7 @@ void zap_pte(Step& st, unsigned mm, unsigned v) {
     const u8 f = p.frame;
     page_remove_rmap(st.s, f);
     p = Pte{};
+    flush_tlb_page(st, mm, v);  // tlb_finish_mmu: the TLB flush, then the pages are freed
     put_page(st.s, f);  // (tlb_remove_page: the reference goes when the TLB is flushed)
   } else if (p.swapped()) {
     const u8 f = p.frame;

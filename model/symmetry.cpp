@@ -17,7 +17,15 @@ bool frame_live(const Scenario& sc, const State& s, unsigned t) {
   const bool gup_op = op.kind == OpKind::OdirectRead || op.kind == OpKind::OdirectWrite ||
                       op.kind == OpKind::Vmsplice || op.kind == OpKind::PinUserPages || op.kind == OpKind::ProcMemWrite;
   if (op.kind == OpKind::KsmScan) return th.pc != kPcStart;  // ksmd's two page references
+  if (op.kind == OpKind::Write && th.pc == kPcW5) return true;  // wp_page_copy's copy, not yet mapped
   return gup_op && (th.pc == kPcR2 || th.pc == kPcS3 || th.pc == kPcD0 || th.pc == kPcD1);
+}
+
+// Between the two halves of a split wp_page_copy, the fault keeps the old page in the low
+// bits of its idx.
+bool copy_pending(const Scenario& sc, const State& s, unsigned t) {
+  return !thread_finished(sc, s, t) && sc.threads[t].ops[s.threads[t].op].kind == OpKind::Write &&
+         s.threads[t].pc == kPcW5;
 }
 
 bool ksm_holds(const Scenario& sc, const State& s, unsigned t) {
@@ -54,6 +62,11 @@ bool canonicalize_frames(const Scenario& sc, State& s) {
   for (const Thread& th : s.threads) meet(th.frame);
   for (unsigned t = 0; t < sc.threads.size(); ++t)
     if (ksm_holds(sc, s, t)) meet(s.threads[t].idx);  // (ksm_scan keeps its second page in idx)
+  for (unsigned t = 0; t < sc.threads.size(); ++t)
+    if (copy_pending(sc, s, t)) meet(static_cast<u8>(s.threads[t].idx & 0x0F));
+  for (const auto& row : s.tlb)
+    for (u8 e : row)
+      if (e & kTlbValid) meet(static_cast<u8>(e & kTlbFrame));
   if (dangling) return false;
 
   // Frames in use that nothing named holds (a leaked reference): by contents.
@@ -63,8 +76,8 @@ bool canonicalize_frames(const Scenario& sc, State& s) {
     if (rename[f] == kNone && s.frames[f].refcount != 0) rest[nrest++] = static_cast<u8>(f);
   std::sort(rest, rest + nrest, [&](u8 a, u8 b) {
     const Frame &x = s.frames[a], &y = s.frames[b];
-    return std::tie(x.refcount, x.mapcount, x.flags, x.pg, x.data, x.pincount) <
-           std::tie(y.refcount, y.mapcount, y.flags, y.pg, y.data, y.pincount);
+    return std::tie(x.refcount, x.mapcount, x.flags, x.pg, x.data, x.pincount, x.anon_vma) <
+           std::tie(y.refcount, y.mapcount, y.flags, y.pg, y.data, y.pincount, y.anon_vma);
   });
   for (unsigned i = 0; i < nrest; ++i) rename[rest[i]] = next++;
   for (unsigned f = 0; f < kMaxFrames; ++f)
@@ -86,6 +99,15 @@ bool canonicalize_frames(const Scenario& sc, State& s) {
   for (Thread& th : s.threads) map(th.frame);
   for (unsigned t = 0; t < sc.threads.size(); ++t)
     if (ksm_holds(sc, s, t)) map(s.threads[t].idx);
+  for (unsigned t = 0; t < sc.threads.size(); ++t)
+    if (copy_pending(sc, s, t)) {
+      u8 old = static_cast<u8>(s.threads[t].idx & 0x0F);
+      map(old);
+      s.threads[t].idx = static_cast<u8>((s.threads[t].idx & 0xF0) | old);
+    }
+  for (auto& row : s.tlb)
+    for (u8& e : row)
+      if (e & kTlbValid) e = static_cast<u8>((e & ~kTlbFrame) | rename[e & kTlbFrame]);
   for (Mm& m : s.mms)
     for (Vma& v : m.vma)
       if (v.pages && (v.flags & kVmFile)) map(v.file_frame);
@@ -116,6 +138,7 @@ State permute_threads(const Scenario& sc, const State& s, const u8* perm) {
     x.threads[perm[t]] = th;
   }
   for (unsigned p = 0; p < kMaxPins; ++p) x.pins[pin[p]] = s.pins[p];
+  for (unsigned t = 0; t < sc.threads.size(); ++t) x.tlb[perm[t]] = s.tlb[t];
   for (Frame& f : x.frames)
     for (u8& d : f.data) d = value[d];
   for (PageTable& pt : x.tables) pt.ptl.holder = who(pt.ptl.holder);

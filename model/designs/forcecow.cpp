@@ -30,6 +30,7 @@ bool ForceCow::copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) co
     if (g == kNone) return true;
     set_pte(st.s, dst, v, g, false);
     maybe_mkwrite_dirty(st.s, dst, v);  // (the child's COW break: wp_page_copy's maybe_mkwrite(pte_mkdirty()))
+    page_add_new_anon_rmap(st, *this, g, dst, v);
     return true;
   }
   share_wrprotected(st, src, dst, v);

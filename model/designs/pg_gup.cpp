@@ -71,6 +71,7 @@ bool PgGup::copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) const
     put_page(st.s, f);
     set_pte(st.s, dst, v, g, false);
     maybe_mkwrite_dirty(st.s, dst, v);
+    page_add_new_anon_rmap(st, *this, g, dst, v);
     pte_mkwrite(st.s.pte(src, v));
   }
   return true;

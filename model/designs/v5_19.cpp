@@ -78,7 +78,7 @@ bool V5_19::copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) const
       if (g == kNone) return true;
       set_pte(st.s, dst, v, g, false);
       maybe_mkwrite_dirty(st.s, dst, v);
-      new_anon_page(st, g);  // page_add_new_anon_rmap
+      page_add_new_anon_rmap(st, *this, g, dst, v);
       return true;
     }
     clear_exclusive(st.s, f);

@@ -49,7 +49,7 @@ class V5_9 : public V5_9_rc {
       if (g == kNone) return true;
       set_pte(st.s, dst, v, g, false);
       maybe_mkwrite_dirty(st.s, dst, v);
-      new_anon_page(st, g);  // page_add_new_anon_rmap
+      page_add_new_anon_rmap(st, *this, g, dst, v);
       return true;
     }
     return false;  // not pinned (yet): share it, in the next step
