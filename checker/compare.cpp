@@ -92,11 +92,13 @@ std::vector<CompareRow> compare_rows(const CompareOptions& opt) {
         req.explore.max_states = opt.max_states;
         req.explore.por = opt.por;
         req.explore.symmetry = opt.symmetry;
+        req.cpu = opt.cpu;
         CheckRun run = run_check(req);
         CompareRow row;
         row.scenario = run.scenario.name;
         row.summary = run.scenario.summary;
         row.file = run.scenario.file;
+        row.cpu = cpu_text(run.scenario);
         row.design = d;
         row.params = run.scenario.params;
         row.states = run.result.states;
@@ -218,7 +220,10 @@ std::string render_compare(const std::vector<CompareRow>& rows, const CompareOpt
 std::string run_compare(const CompareOptions& opt) {
   if (opt.format != "md" && opt.format != "csv" && opt.format != "json")
     throw InputError("--format must be md, csv or json for compare (got '" + opt.format + "')");
-  if (!opt.papers.empty()) check_papers_dir(opt.papers);  // before the long part
+  if (!opt.papers.empty() || opt.paper != "design-matrix" || !opt.intro.empty()) {
+    if (opt.papers.empty()) throw InputError("--paper and --intro go with --papers DIR");
+    check_papers_dir(opt);  // before the long part
+  }
   const std::vector<CompareRow> rows = compare_rows(opt);
   if (!opt.papers.empty()) write_design_matrix(rows, opt);
   return render_compare(rows, opt);

@@ -3,6 +3,7 @@
 // the costs of every finishing execution (checker/costs.hpp), as one table; with
 // `--papers DIR`, also the design matrix paper (checker/design_matrix.hpp).
 #pragma once
+#include "model/cpu_options.hpp"
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -23,11 +24,17 @@ struct CompareOptions {
   bool por = false, symmetry = false;  // reductions (state counts are then of the reduced graph)
   bool costs = true;                   // run the costs pass on every row
   std::uint64_t costs_max_states = CostOptions{}.max_states;
+  CpuOverrides cpu;                    // --tlb, --arch for every scenario
+  // The paper --papers writes: "design-matrix" (DIR/design-matrix.md, traces in
+  // DIR/traces/), or a named one (--paper NAME: DIR/NAME.md, traces in DIR/NAME/) that
+  // starts with the Markdown of --intro FILE (its title and argument, written by hand).
+  std::string paper = "design-matrix", intro;
   std::string papers;                  // directory for design-matrix.md and traces/; empty: none
 };
 
 struct CompareRow {
   std::string scenario, summary, file, design;
+  std::string cpu;                           // cpu_text of the scenario as run (TLBs, arch)
   std::map<std::string, long> params;        // every parameter of the scenario, as run
   std::vector<std::string> properties;       // in the scenario's order
   std::map<std::string, std::string> verdicts;  // holds | VIOLATED | unknown | vacuous

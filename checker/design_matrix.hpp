@@ -12,7 +12,7 @@ namespace cow {
 
 // Creates DIR and DIR/traces and makes sure a file can be written there; InputError
 // (exit 2) naming --papers otherwise.
-void check_papers_dir(const std::string& dir);
+void check_papers_dir(const CompareOptions& opt);
 
 // The command line that produces the paper, as its header prints it.
 std::string papers_command(const CompareOptions& opt);

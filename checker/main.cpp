@@ -48,7 +48,7 @@ std::map<std::string, long> parse_params(const std::vector<std::string>& kvs) {
 }
 
 struct CheckArgs {
-  std::string scenario, design, format = "text", trace_out;
+  std::string scenario, design, format = "text", trace_out, tlb, arch;
   std::vector<std::string> params, properties;
   unsigned threads = 0;
   unsigned long long max_states = 0, max_memory = 0;
@@ -63,6 +63,7 @@ int do_check(const CheckArgs& a) {
   req.design = a.design;
   req.params = parse_params(a.params);
   req.properties = a.properties;
+  req.cpu = {parse_tlb_option(a.tlb), parse_arch_option(a.arch)};
   req.explore.full = a.full;
   req.explore.por = a.por;
   req.explore.symmetry = a.symmetry;
@@ -173,6 +174,8 @@ int main(int argc, char** argv) {
   check->add_option("--max-states", ca.max_states, "stop (incomplete, exit 3) after N states");
   check->add_option("--time-limit", ca.time_limit, "stop (incomplete, exit 3) after S seconds");
   check->add_option("--max-memory", ca.max_memory, "stop (incomplete, exit 3) above N MiB of RSS");
+  check->add_option("--tlb", ca.tlb, "on or off: model each CPU's TLB (default: the scenario's `tlb` key)");
+  check->add_option("--arch", ca.arch, "x86 or rcu: what protects GUP-fast (default: the scenario's `arch` key, else x86)");
   check->add_flag("--full", ca.full, "explore the whole state space even after every property failed");
   check->add_flag("--all-traces", ca.all_traces, "print a counterexample for every violated property");
   check->add_flag("--por", ca.por, "partial-order reduction: fewer states, same verdicts (the trace may be longer)");
@@ -195,6 +198,9 @@ int main(int argc, char** argv) {
   compare->add_option("--format", co.format, "md, csv or json");
   compare->add_option("--out", out_file, "write the table to FILE too");
   compare->add_option("--time-limit", co.time_limit, "per run, seconds");
+  std::string ctlb, carch;
+  compare->add_option("--tlb", ctlb, "on or off for every scenario (default: each scenario's `tlb` key)");
+  compare->add_option("--arch", carch, "x86 or rcu for every scenario (default: each scenario's `arch` key)");
   compare->add_flag("--por", co.por, "partial-order reduction (states counted in the reduced graph)");
   compare->add_flag("--symmetry", co.symmetry, "frame symmetry (states counted up to renaming of frames)");
   bool no_costs = false;
@@ -204,6 +210,9 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   compare->add_option("--papers", co.papers,
                       "write DIR/design-matrix.md and DIR/traces/ (the design matrix paper; reproducible byte for byte)");
+  compare->add_option("--paper", co.paper,
+                      "with --papers: write DIR/NAME.md and DIR/NAME/ instead, a paper that starts with --intro's text");
+  compare->add_option("--intro", co.intro, "with --paper: the Markdown (title and argument) the paper starts with");
 
   std::string replay_file;
   CLI::App* replay_cmd = app.add_subcommand("replay", "re-execute a JSON counterexample step by step and check it");
@@ -242,6 +251,7 @@ int main(int argc, char** argv) {
       std::stringstream ss(designs);
       for (std::string d; std::getline(ss, d, ',');) co.designs.push_back(d);
       co.params = parse_params(cparams);
+      co.cpu = {parse_tlb_option(ctlb), parse_arch_option(carch)};
       co.costs = !no_costs;
       std::string table = run_compare(co);
       std::cout << table;

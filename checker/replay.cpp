@@ -1,3 +1,4 @@
+#include "model/cpu_options.hpp"
 #include "checker/replay.hpp"
 
 #include <filesystem>
@@ -45,6 +46,19 @@ bool replay_one(const nlohmann::json& t, const std::string& path, std::string& o
   const Design* d = find_design(dname);
   if (!d) throw InputError(path, 0, 0, "the trace names an unknown design '" + dname + "'");
   Scenario sc = load_scenario(file, params);
+  CpuOverrides cpu;  // as the trace was found (absent in traces written before TLBs were modelled)
+  if (t.contains("tlb")) {
+    if (!t["tlb"].is_boolean()) throw InputError(path, 0, 0, "'tlb' must be true or false");
+    cpu.tlb = t["tlb"].get<bool>();
+  }
+  if (t.contains("arch")) {
+    if (!t["arch"].is_string()) throw InputError(path, 0, 0, "'arch' must be \"x86\" or \"rcu\"");
+    const std::string a = t["arch"].get<std::string>();
+    if (a != "x86" && a != "rcu") throw InputError(path, 0, 0, "'arch' must be \"x86\" or \"rcu\", got '" + a + "'");
+    cpu.arch = a == "x86" ? Arch::X86 : Arch::Rcu;
+  }
+  apply_cpu_overrides(sc, cpu);
+  check_arch(sc, *d);
   const std::string pname = field(t, "property", path);
   std::optional<std::string> pfile;
   if (t.contains("property_file") && names_property_file(pname)) pfile = locate(field(t, "property_file", path), path);

@@ -1,3 +1,4 @@
+#include "model/cpu_options.hpp"
 #include "checker/report.hpp"
 
 #include <fmt/format.h>
@@ -125,6 +126,7 @@ std::string text_report(const CheckRun& run, const ReportOptions& opt) {
   std::string params = params_text(sc.params);
   out += fmt::format("scenario  {}{}: {}\n", sc.name, params.empty() ? "" : " (" + params + ")", sc.summary);
   out += fmt::format("design    {}: {}\n", run.design->name(), run.design->summary());
+  out += fmt::format("cpu       {}\n", cpu_text(sc));
   out += fmt::format("search    {}: {}\n", completion_text(r.completion).words, stats_line(r));
   if (r.por || r.symmetry || r.hash_compact) {
     std::string red;
@@ -167,6 +169,8 @@ nlohmann::json json_trace(const CheckRun& run, std::size_t i) {
           {"file", run.scenario.file},
           {"params", run.scenario.params},
           {"design", std::string(run.design->name())},
+          {"tlb", run.scenario.tlb},
+          {"arch", arch_name(run.scenario.arch)},
           {"property", std::string(run.result.outcomes[i].property->name())},
           {"detail", run.result.outcomes[i].detail},
           {"initial", describe_state(run.scenario, *run.design, initial_state(run.scenario, *run.design))},
@@ -193,6 +197,8 @@ nlohmann::json json_report(const CheckRun& run) {
           {"file", run.scenario.file},
           {"params", run.scenario.params},
           {"design", std::string(run.design->name())},
+          {"tlb", run.scenario.tlb},
+          {"arch", arch_name(run.scenario.arch)},
           {"completion", completion_text(r.completion).key},
           {"limit", r.limit},
           {"stats",

@@ -27,6 +27,8 @@ CheckRun run_check(const CheckRequest& req) {
   run.design = find_design(req.design);
   if (!run.design) throw InputError("unknown design '" + req.design + "' (known: " + known_designs() + ")");
   run.scenario = load_scenario(req.scenario_file, req.params);
+  apply_cpu_overrides(run.scenario, req.cpu);
+  check_arch(run.scenario, *run.design);
   ExploreOptions opt = req.explore;
   opt.properties.clear();
   const std::vector<std::string>& names = req.properties.empty() ? run.scenario.properties : req.properties;

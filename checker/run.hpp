@@ -1,6 +1,7 @@
 // One check: a scenario, a design, the properties; the explorer's result and the traces.
 // Shared by `check` and `compare`.
 #pragma once
+#include "model/cpu_options.hpp"
 #include <map>
 #include <memory>
 #include <optional>
@@ -18,6 +19,7 @@ struct CheckRequest {
   std::map<std::string, long> params;
   std::vector<std::string> properties;  // empty: the scenario's defaults
   ExploreOptions explore;               // its properties are filled from the names above
+  CpuOverrides cpu;                     // --tlb, --arch over the scenario's keys
 };
 
 struct CheckRun {

@@ -20,8 +20,10 @@ enum class Cost : std::uint8_t {
   PageDirtied,      // page-cache pages turned dirty (set_page_dirty on a clean page): each is queued for write-back
   Writeback,        // pages written back (clear_page_dirty_for_io + ->writepage)
   MlockBlock,       // file blocks allocated by ->page_mkwrite in a fault mlock took (a sparse file filled in)
+  ForkVmaLock,      // VMAs dup_mmap write-locked (vma_start_write): fork waits for each one's faults to finish
+  VmaLockFallback,  // faults that found their VMA write-locked and waited in mmap_read_lock instead
 };
-inline constexpr unsigned kCostKinds = 11;
+inline constexpr unsigned kCostKinds = 13;
 using CostVec = std::array<std::uint8_t, kCostKinds>;
 
 inline const char* cost_name(Cost c) {
@@ -37,6 +39,8 @@ inline const char* cost_name(Cost c) {
     case Cost::PageDirtied: return "pages-dirtied";
     case Cost::Writeback: return "writebacks";
     case Cost::MlockBlock: return "mlock-blocks";
+    case Cost::ForkVmaLock: return "fork-vma-locks";
+    case Cost::VmaLockFallback: return "vma-lock-fallbacks";
   }
   return "?";
 }
@@ -53,6 +57,8 @@ inline const char* cost_title(Cost c) {
     case Cost::PageDirtied: return "page-cache pages dirtied";
     case Cost::Writeback: return "pages written back";
     case Cost::MlockBlock: return "file blocks allocated by mlock";
+    case Cost::ForkVmaLock: return "VMAs fork write-locked (vma_start_write in dup_mmap; each waits for the VMA's faults)";
+    case Cost::VmaLockFallback: return "faults that found their VMA write-locked and waited for mmap_lock";
   }
   return "?";
 }

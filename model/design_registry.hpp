@@ -71,6 +71,9 @@ struct RegisterDesign {
   explicit RegisterDesign(Registration r = Registration::Library,
                           std::source_location where = std::source_location::current()) {
     static_assert(std::is_base_of_v<Design, D>, "a design derives from Design (through its base design)");
+    static_assert(D::kTraits.fork_vma_lock == ForkVmaLock::None || D::kTraits.fault_lock != FaultLock::MmapLock,
+                  "kTraits.fork_vma_lock: dup_mmap can write-lock VMAs only in a kernel with per-VMA locks "
+                  "(kTraits.fault_lock is MmapLock: patch a design of 6.4 or later, e.g. v6.18)");
     auto d = std::make_unique<D>();
     set_design_traits(*d, D::kTraits);
     // In hooks() order.

@@ -174,6 +174,8 @@ const std::array<TraitField, 12>& trait_fields() {
   return fields;
 }
 
+bool kernel_before(std::string_view a, std::string_view b) { return version_key(a) < version_key(b); }
+
 bool design_before(const DesignTraits& a, const DesignTraits& b) {
   const auto ka = version_key(a.kernel), kb = version_key(b.kernel);
   if (ka != kb) return ka < kb;

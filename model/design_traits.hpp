@@ -158,5 +158,7 @@ const char* kind_name(DesignKind k);
 // Orders designs by kernel version ("2.6.27" < "5.9-rc4" < "5.9"), then releases before
 // proposals, then date, then name.
 bool design_before(const DesignTraits& a, const DesignTraits& b);
+// Kernel version order alone: kernel_before("4.9", "4.13"), kernel_before("6.4-rc1", "6.4.3").
+bool kernel_before(std::string_view a, std::string_view b);
 
 }  // namespace cow

@@ -179,6 +179,14 @@ bool step_fault(Step& st, const Design& d, bool write) {
           st.go(kPcW2);
           return true;
         }
+        if (const Vma* vma = find_vma(st.s, mm, op.page); vma && (vma->lock & kVmaWriteLocked)) {
+          // vma_start_read failed: the VMA is write-locked (fork, mprotect, munmap... under
+          // mmap_write_lock). lock_mmap: the fault waits in mmap_read_lock (the next step).
+          st.label = "do_user_addr_fault:lock_vma_under_rcu(failed: vma_start_write held)";
+          st.count(Cost::VmaLockFallback);
+          t.idx = kFaultRetryMmap;
+          return true;
+        }
         st.label = "do_user_addr_fault:lock_vma_under_rcu(failed)+mmap_read_lock";
       } else if (d.has_vma_locks()) {
         st.label = "do_user_addr_fault:lock_mm_and_find_vma(retry)";

@@ -147,6 +147,7 @@ bool step_fork(Step& st, const Design& d) {
         if (vma.pages && fork_locks_vma(d, vma)) {
           if (vma_readers(vma)) return false;  // vma_start_write waits for the VMA's readers
           vma.lock |= kVmaWriteLocked;
+          st.count(Cost::ForkVmaLock);
         }
       dup_vmas(st.s, mm, child);
       unsigned v = next_fork_vpage(st.s, d, mm, child, 0);

@@ -14,13 +14,30 @@ namespace {
 // madvise(MADV_DONTNEED) (mm/madvise.c madvise_dontneed -> zap_page_range, 2.6.x-4.x):
 // down_read(mmap_sem); the page's PTE is zapped under the PT lock; up_read. The next
 // access faults the page in again (the file's page, or a zeroed one).
+// With per-VMA locks for every fault (FaultLock::VmaLock, 6.18), madvise_lock takes the
+// VMA's read lock for DONTNEED (mm/madvise.c get_lock_mode: "case MADV_DONTNEED: [...]
+// return MADVISE_VMA_READ_LOCK;"; try_vma_read_lock: "vma = lock_vma_under_rcu(mm,
+// madv_behavior->range.start); if (!vma) goto take_mmap_read_lock;"). idx 1: under it.
 bool step_madvise_dontneed(Step& st, const Design& d) {
   const Op& op = st.op();
   unsigned mm = st.def().mm;
-  switch (st.self().pc) {
+  Thread& t = st.self();
+  switch (t.pc) {
     case kPcStart:
-      st.label = "sys_madvise:down_read(mmap_sem)";
+      if (d.traits().fault_lock == FaultLock::VmaLock) {
+        Vma* vma = find_vma(st.s, mm, op.page);
+        if (vma && vma_start_read(*vma)) {
+          st.label = "madvise_lock:try_vma_read_lock";
+          t.idx = 1;
+          st.go(kPcM1);
+          return true;
+        }
+        st.label = "madvise_lock:try_vma_read_lock(failed)+mmap_read_lock";
+      } else {
+        st.label = "sys_madvise:down_read(mmap_sem)";
+      }
       if (!locks::try_down_read(st.s.mms[mm].mmap_lock)) return false;
+      t.idx = 0;
       st.go(kPcM1);
       return true;
     case kPcM1:
@@ -36,8 +53,14 @@ bool step_madvise_dontneed(Step& st, const Design& d) {
       st.go(kPcM2);
       return true;
     case kPcM2:
-      st.label = "sys_madvise:up_read(mmap_sem)";
-      locks::up_read(st.s.mms[mm].mmap_lock);
+      if (t.idx == 1) {
+        st.label = "madvise_unlock:vma_end_read";
+        vma_end_read(*find_vma(st.s, mm, op.page));
+      } else {
+        st.label = "sys_madvise:up_read(mmap_sem)";
+        locks::up_read(st.s.mms[mm].mmap_lock);
+      }
+      t.idx = 0;
       st.finish_op();
       return true;
     default:

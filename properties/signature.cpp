@@ -165,6 +165,15 @@ std::vector<SigFunction> build() {
        [](E e, St s, A a) -> long { return vma(e, s, a) && (vma(e, s, a)->flags & kVmDontCopy); }},
       {"vma_locked", {M, V}, B, "the covering VMA has VM_LOCKED (mlock)",
        [](E e, St s, A a) -> long { return vma(e, s, a) && (vma(e, s, a)->flags & kVmLocked); }},
+      {"anon_vma_linked", {M, V}, B,
+       "the covering VMA's anon_vma_chain links the anon_vma of the anonymous page its PTE maps (rmap finds the mapping)",
+       [](E e, St s, A a) -> long {
+         const Vma* m = vma(e, s, a);
+         const Pte& p = pte(e, s, a);
+         if (!m || !p.present() || p.frame >= kMaxFrames) return 0;
+         const u8 av = s.frames[p.frame].anon_vma;
+         return av != 0 && (m->avc & (1u << av)) != 0;
+       }},
       {"vma_file", {M, V}, B, "the covering VMA maps a file (private or shared)",
        [](E e, St s, A a) -> long { return vma(e, s, a) && (vma(e, s, a)->flags & kVmFile); }},
       // frames (struct page)
