@@ -77,6 +77,7 @@ const char* fault_lock_name(FaultLock f) {
     case FaultLock::MmapLock: return "MmapLock";
     case FaultLock::VmaLockAnon: return "VmaLockAnon";
     case FaultLock::VmaLock: return "VmaLock";
+    case FaultLock::VmaLockAnonPrepareUnlocked: return "VmaLockAnonPrepareUnlocked";
   }
   UNREACHABLE("bad FaultLock");
 }

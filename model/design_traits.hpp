@@ -97,6 +97,10 @@ enum class FaultLock : unsigned char {
   // 6.18: lock_vma_under_rcu for any VMA; a fault that needs an anon_vma the VMA lacks
   // calls vmf_anon_prepare, which takes mmap_read_trylock or returns VM_FAULT_RETRY.
   VmaLock,
+  // No kernel: 6.18's faults with anon_vma_prepare under the VMA lock alone (no
+  // mmap_read_trylock). The premise Barry Song's 2026 argument for dropping fork's VMA
+  // locks rests on, removed; for the test fixture that shows what it prevents.
+  VmaLockAnonPrepareUnlocked,
 };
 
 // Which VMAs dup_mmap write-locks (vma_start_write) before copying them, with per-VMA

@@ -147,6 +147,7 @@ bool fault_needs_retry(const Step& st, const Design& d, unsigned mm, unsigned v,
       const bool allocates_anon = p.none() ? (write || !(vma->flags & kVmFile)) : (write && !p.writable());
       return allocates_anon && st.s.mms[mm].mmap_lock.writer != kNone;  // mmap_read_trylock fails
     }
+    case FaultLock::VmaLockAnonPrepareUnlocked: return false;
   }
   UNREACHABLE("bad FaultLock");
 }

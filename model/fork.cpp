@@ -126,7 +126,7 @@ bool step_fork(Step& st, const Design& d) {
   Thread& t = st.self();
   switch (t.pc) {
     case kPcStart: {
-      st.label = "dup_mmap:down_write(mmap_sem)";
+      st.label = d.has_vma_locks() ? "dup_mmap:mmap_write_lock_killable(oldmm)" : "dup_mmap:down_write(mmap_sem)";
       if (!locks::try_down_write(st.s.mms[mm].mmap_lock, st.tid)) return false;
       st.s.tables[st.s.mms[child].table].users = 1;
       if (d.has_write_protect_seq() && has_cow_vma(st.s, mm)) st.s.mms[mm].write_protect_seq++;  // raw_write_seqcount_begin
@@ -150,6 +150,11 @@ bool step_fork(Step& st, const Design& d) {
           st.count(Cost::ForkVmaLock);
         }
       dup_vmas(st.s, mm, child);
+      st.go(kPcFc);
+      return true;
+    }
+    case kPcFc: {  // copy_page_range: if (!vma_needs_copy(dst_vma, src_vma)) return 0;
+      st.label = "copy_page_range:vma_needs_copy";
       unsigned v = next_fork_vpage(st.s, d, mm, child, 0);
       t.idx = static_cast<u8>(v);
       st.go(v < kMaxVpages ? kPcF1 : kPcF4);

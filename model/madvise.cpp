@@ -24,7 +24,7 @@ bool step_madvise_dontneed(Step& st, const Design& d) {
   Thread& t = st.self();
   switch (t.pc) {
     case kPcStart:
-      if (d.traits().fault_lock == FaultLock::VmaLock) {
+      if (d.traits().fault_lock == FaultLock::VmaLock || d.traits().fault_lock == FaultLock::VmaLockAnonPrepareUnlocked) {
         Vma* vma = find_vma(st.s, mm, op.page);
         if (vma && vma_start_read(*vma)) {
           st.label = "madvise_lock:try_vma_read_lock";

@@ -38,8 +38,9 @@ enum Pc : u8 {
   // pte_same, the flush and the new PTE (w5)
   kPcW5,
   // fork with per-VMA locks: vma_start_write (waiting for the VMAs' readers), vm_area_dup
-  // and anon_vma_fork of every VMA (fd)
-  kPcFd,
+  // and anon_vma_fork of every VMA (fd); copy_page_range's vma_needs_copy test, a step
+  // later (fc: vma_iter_bulk_store and the file's i_mmap come between)
+  kPcFd, kPcFc,
 };
 
 struct Successor {
