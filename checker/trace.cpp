@@ -230,7 +230,8 @@ std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, c
     const Frame &fa = a.frames[f], &fb = b.frames[f];
     if (fa == fb) continue;
     if (fa.refcount == 0) {
-      out.push_back(fmt::format("frame#{} allocated: {}", f, frame_text(sc, fb)));
+      const std::string flags = flags_text(d, fb);
+      out.push_back(fmt::format("frame#{} allocated: {}{}", f, frame_text(sc, fb), flags == "-" ? "" : " " + flags));
       continue;
     }
     if (fb.refcount == 0) {
