@@ -240,7 +240,9 @@ bool step_fault(Step& st, const Design& d, bool write) {
       if (st.s.ptl(mm).holder != kNone) return false;
       const u8 held = t.idx & kFaultUnderVmaLock;
       t.idx &= kFaultOldFrame;
+      const u8 old = t.idx;
       const bool installed = wp_page_copy_install(st, d, mm, op.page);
+      if (installed) mlock_fault_fixup(st, mm, op.page, old);  // as handle_write_fault does after the copy
       t.idx = held;
       st.label = installed ? "wp_page_copy:ptep_clear_flush+set_pte_at(copy)" : "wp_page_copy:!pte_same(drop the copy)";
       st.go(kPcW4);

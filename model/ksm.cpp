@@ -69,7 +69,11 @@ Wp write_protect_page(Step& st, const Design& d, unsigned mm, unsigned v, u8 f) 
   d.unshare_table(st, mm);  // (cow-pte-table: break COW PTE before changing an entry)
   Pte& q = st.s.pte(mm, v);
   pte_wrprotect(st, q);
-  flush_tlb_page(st, mm, v);  // ptep_clear_flush
+  // ptep_clear_flush. With the check under the PT lock alone (Arcangeli's recipe) the flush
+  // comes after the check, and its IPI, which waits for IRQs-off GUP-fast walkers, is sent
+  // then: in a TLB scenario ksmd flushes in a step of its own (q1f, q2f), which waits for
+  // the walkers while this one, the check, did not. (Without TLBs a flush changes nothing.)
+  if (d.traits().ksm_protect != KsmProtect::PtLock) flush_tlb_page(st, mm, v);
   if (clean_too) q.flags &= static_cast<u8>(~kPteDirty);  // pte_mkclean
   return Wp::Done;
 }
@@ -132,9 +136,16 @@ bool step_ksm_scan(Step& st, const Design& d) {
       } else {
         st.label = "try_to_merge_with_ksm_page:write_protect_page";
       }
-      st.go(first ? kPcQ2 : kPcQ3);
+      const bool deferred_flush = st.sc.tlb && d.traits().ksm_protect == KsmProtect::PtLock;
+      st.go(first ? (deferred_flush ? kPcQ1f : kPcQ2) : (deferred_flush ? kPcQ2f : kPcQ3));
       return true;
     }
+    case kPcQ1f:
+    case kPcQ2f:  // write_protect_page: flush_tlb_page after the check (the IPI waits for walkers)
+      st.label = "write_protect_page:flush_tlb_page";
+      flush_tlb_page(st, mm, t.pc == kPcQ1f ? op.page : op.merge);
+      st.go(t.pc == kPcQ1f ? kPcQ2 : kPcQ3);
+      return true;
     case kPcQ3: {  // pages_identical, then replace_page under the PT lock
       if (st.s.ptl(mm).holder != kNone) return false;
       // replace_page's ptep_clear_flush: the old page is freed only after the TLB flush,

@@ -41,6 +41,10 @@ enum Pc : u8 {
   // and anon_vma_fork of every VMA (fd); copy_page_range's vma_needs_copy test, a step
   // later (fc: vma_iter_bulk_store and the file's i_mmap come between)
   kPcFd, kPcFc,
+  // ksm_scan with KsmProtect::PtLock in a TLB scenario: write_protect_page's flush after
+  // its check, as a step of its own (the IPI waits for GUP-fast walkers; the check did
+  // not): of the KSM page (q1f), of the page merged (q2f)
+  kPcQ1f, kPcQ2f,
 };
 
 struct Successor {

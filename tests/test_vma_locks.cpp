@@ -8,7 +8,9 @@
 #include <set>
 #include <sstream>
 
+#include "checker/compare.hpp"
 #include "checker/costs.hpp"
+#include "model/names.hpp"
 #include "checker/run.hpp"
 #include "model/design_registry.hpp"
 #include "model/input_error.hpp"
@@ -414,4 +416,33 @@ TEST_CASE("papers: per-vma-lock-fork.md is what its command writes", "[vma-lock]
   CHECK(md.find("[VIOLATED](per-vma-lock-fork/fork_stale_tlb_cow--fork-no-vma-lock--own-write-visible.txt)") !=
         std::string::npos);
   fs::remove_all(dir);
+}
+
+// What the TLB model changes on the library's other scenarios: states, not verdicts (more in
+// total; a few rows have fewer, where a flush IPI now makes reclaim wait for GUP-fast). The
+// scenarios without `tlb = true` run without TLBs (their verdicts and ODF(K)'s reference
+// counts are those of the plain model); run with --tlb on, every row keeps its verdicts.
+TEST_CASE("every scenario gives the same verdicts with TLBs as without, on v2.6.27 and v6.18", "[tlb][golden]") {
+  if (cow::test::quick()) {
+    WARN("COWCHECK_QUICK: the library-wide TLB comparison runs in the release preset only");
+    return;
+  }
+  CompareOptions opt;
+  opt.designs = {"v2.6.27", "v6.18"};
+  opt.scenarios = {kSrc + "/scenarios"};
+  opt.costs = false;
+  opt.cpu.tlb = false;
+  const std::vector<CompareRow> off = compare_rows(opt);
+  opt.cpu.tlb = true;
+  const std::vector<CompareRow> on = compare_rows(opt);
+  REQUIRE(off.size() == on.size());
+  CHECK(off.size() > 100);
+  unsigned long long states_off = 0, states_on = 0;
+  for (std::size_t i = 0; i < off.size(); ++i) {
+    INFO(off[i].scenario << " " << params_text(off[i].params) << " " << off[i].design);
+    CHECK(off[i].verdicts == on[i].verdicts);
+    states_off += off[i].states;
+    states_on += on[i].states;
+  }
+  CHECK(states_on > states_off);
 }
