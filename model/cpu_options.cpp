@@ -2,6 +2,7 @@
 
 #include "model/design.hpp"
 #include "model/input_error.hpp"
+#include "model/tlb.hpp"
 
 namespace cow {
 
@@ -31,16 +32,7 @@ namespace {
 bool uses_gup_fast(const Scenario& sc) {
   for (const ThreadDef& t : sc.threads)
     for (const Op& op : t.ops)
-      switch (op.kind) {
-        case OpKind::OdirectRead:
-        case OpKind::OdirectWrite:
-        case OpKind::Vmsplice:
-        case OpKind::PinUserPages:
-          if (op.gup_fast) return true;
-          break;
-        default:
-          break;
-      }
+      if (kernel::is_gup_fast_op(op.kind) && op.gup_fast) return true;
   return false;
 }
 }  // namespace

@@ -27,10 +27,7 @@ void flush_tlb_mm(Step& st, unsigned mm) {
 
 bool gup_fast_walking(const Scenario& sc, const State& s, unsigned t) {
   if (thread_finished(sc, s, t)) return false;
-  const OpKind k = sc.threads[t].ops[s.threads[t].op].kind;
-  const bool gup_fast_op = k == OpKind::OdirectRead || k == OpKind::OdirectWrite || k == OpKind::Vmsplice ||
-                           k == OpKind::PinUserPages;
-  return gup_fast_op && s.threads[t].pc == kPcR2;
+  return is_gup_fast_op(sc.threads[t].ops[s.threads[t].op].kind) && s.threads[t].pc == kPcR2;
 }
 
 bool gup_fast_irqs_off(const Scenario& sc, const State& s, unsigned mm) {

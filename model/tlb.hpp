@@ -39,6 +39,11 @@ void flush_tlb_page(Step& st, unsigned mm, unsigned v);
 // flush_tlb_mm (mm): every entry of every CPU of mm.
 void flush_tlb_mm(Step& st, unsigned mm);
 
+// The operations whose GUP tries get_user_pages_fast first (when Op::gup_fast).
+inline bool is_gup_fast_op(OpKind k) {
+  return k == OpKind::OdirectRead || k == OpKind::OdirectWrite || k == OpKind::Vmsplice || k == OpKind::PinUserPages;
+}
+
 // Whether thread t is a GUP-fast walker with interrupts off: it has read a PTE and not yet
 // taken its reference (pc r2 of a GUP-fast op).
 bool gup_fast_walking(const Scenario& sc, const State& s, unsigned t);
