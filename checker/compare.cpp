@@ -9,6 +9,7 @@
 #include "checker/design_matrix.hpp"
 #include "checker/run.hpp"
 #include "model/input_error.hpp"
+#include "model/run_limits.hpp"
 #include "model/names.hpp"
 #include "model/scenario_load.hpp"
 #include "model/design_registry.hpp"
@@ -88,12 +89,14 @@ std::vector<CompareRow> compare_rows(const CompareOptions& opt) {
         req.params = params;
         req.explore.full = true;
         req.explore.threads = std::max(1u, std::thread::hardware_concurrency());
-        req.explore.time_limit = opt.time_limit;
+        start_run_limits(opt.time_limit, 0);  // per run
         req.explore.max_states = opt.max_states;
         req.explore.por = opt.por;
         req.explore.symmetry = opt.symmetry;
         req.cpu = opt.cpu;
         CheckRun run = run_check(req);
+        // A signal stops the whole comparison (the explorer stopped this run already).
+        if (stop_requested()) throw LimitReached(run_limit_reached(), "comparing " + d + " on " + file);
         CompareRow row;
         row.scenario = run.scenario.name;
         row.summary = run.scenario.summary;

@@ -8,6 +8,7 @@
 
 #include "checker/store.hpp"
 #include "model/paths.hpp"
+#include "model/run_limits.hpp"
 #include "model/threads.hpp"
 
 namespace cow {
@@ -181,6 +182,7 @@ CostResult compute_costs(const Scenario& sc, const Design& d, const CostOptions&
     store.insert(initial_state(sc, d), kNoState);
     Expansion ex;
     for (StateId id = 0; id < store.size(); ++id) {
+      if (id % 4096 == 0 && stop_requested()) throw LimitReached(run_limit_reached(), "computing costs");
       if (opt.time_limit > 0 && id % 4096 == 0 &&
           std::chrono::duration<double>(clock::now() - t0).count() > opt.time_limit) {
         r.status = CostStatus::TimeLimit;

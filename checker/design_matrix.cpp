@@ -11,6 +11,7 @@
 #include "checker/report.hpp"
 #include "checker/run.hpp"
 #include "model/input_error.hpp"
+#include "model/run_limits.hpp"
 #include "model/names.hpp"
 
 namespace cow {
@@ -66,7 +67,7 @@ std::string counterexample(const CompareRow& r, const std::string& property, con
   req.params = r.params;
   req.properties = {property};
   req.explore.threads = std::max(1u, std::thread::hardware_concurrency());
-  req.explore.time_limit = opt.time_limit;
+  start_run_limits(opt.time_limit, 0);  // per run
   req.explore.max_states = opt.max_states;
   req.cpu = opt.cpu;
   CheckRun run = run_check(req);

@@ -2,6 +2,7 @@
 // insertion in state order, the stop conditions; the properties of the new states are
 // checked by checker/incremental_check.cpp, the progress line is checker/progress.cpp.
 #include "checker/explorer.hpp"
+#include "model/run_limits.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -23,13 +24,6 @@ std::uint64_t peak_rss_kb() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   return static_cast<std::uint64_t>(ru.ru_maxrss);
-}
-
-std::uint64_t current_rss_kb() {
-  std::ifstream statm("/proc/self/statm");
-  std::uint64_t pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE)) / 1024;
 }
 
 // Breadth-first, a block of states at a time: the block's successors are computed in
@@ -84,14 +78,11 @@ ExploreResult Explorer::run_in(Store& store_) {
       break;
     }
     double secs = std::chrono::duration<double>(clock::now() - t0).count();
-    if (opt_.time_limit > 0 && secs > opt_.time_limit) {
+    // The run's limits (model/run_limits.hpp: the clock started before loading) and a
+    // stop signal.
+    if (std::string l = run_limit_reached(); !l.empty()) {
       r.completion = Completion::LimitHit;
-      r.limit = "--time-limit";
-      break;
-    }
-    if (opt_.max_memory_mb > 0 && current_rss_kb() / 1024 > opt_.max_memory_mb) {
-      r.completion = Completion::LimitHit;
-      r.limit = "--max-memory";
+      r.limit = l;
       break;
     }
     progress.tick(secs, store_.size(), next, level_end, depth);

@@ -16,8 +16,7 @@ struct ExploreOptions {
   std::vector<const Property*> properties;
   bool full = false;              // keep exploring after every property has failed
   std::uint64_t max_states = 0;   // 0: no limit
-  double time_limit = 0;          // seconds, 0: no limit
-  std::uint64_t max_memory_mb = 0;  // 0: no limit
+  // --time-limit and --max-memory bound the whole run: model/run_limits.hpp.
   bool progress = false;            // a status line on stderr for runs longer than 2 s
   unsigned threads = 1;             // workers; results do not depend on it
   bool por = false;                 // partial-order reduction (checker/por.hpp)
@@ -80,6 +79,5 @@ class Explorer {
 };
 
 std::uint64_t peak_rss_kb();
-std::uint64_t current_rss_kb();
 
 }  // namespace cow

@@ -3,10 +3,14 @@
 //   compare  every design x every scenario, one table
 //   list     designs | scenarios | properties | signature
 //   replay   re-execute a JSON counterexample
-// Exit status: 0 holds, 1 violation, 2 bad input or usage, 3 incomplete.
+// Exit status (model/exit_status.hpp): 0 holds, 1 violation, 2 bad input or usage,
+// 3 incomplete (a limit or a signal stopped it), 4 internal error.
 #include <algorithm>
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cerrno>
+#include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -18,7 +22,9 @@
 #include "checker/design_tables.hpp"
 #include "checker/replay.hpp"
 #include "checker/report.hpp"
+#include "model/exit_status.hpp"
 #include "model/input_error.hpp"
+#include "model/run_limits.hpp"
 #include "model/names.hpp"
 #include "model/scenario_load.hpp"
 #include "properties/resolve.hpp"
@@ -36,11 +42,18 @@ std::map<std::string, long> parse_params(const std::vector<std::string>& kvs) {
     auto eq = kv.find('=');
     std::string key = kv.substr(0, eq);
     std::string val = eq == std::string::npos ? "" : kv.substr(eq + 1);
+    // Strict: a name of letters, digits and '_', an integer with no spaces ("K= 1" and
+    // "K=1x" are refused, not read as K=1).
+    bool name_ok = !key.empty() && !std::isdigit(static_cast<unsigned char>(key[0]));
+    for (char c : key) name_ok = name_ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+    std::size_t digits_from = !val.empty() && val[0] == '-' ? 1 : 0;
+    bool val_ok = val.size() > digits_from;
+    for (std::size_t i = digits_from; i < val.size(); ++i) val_ok = val_ok && std::isdigit(static_cast<unsigned char>(val[i]));
+    if (eq == std::string::npos || !name_ok || !val_ok)
+      throw InputError("--param expects NAME=INTEGER (no spaces), got '" + kv + "'");
     char* end = nullptr;
     errno = 0;
-    long v = val.empty() ? 0 : std::strtol(val.c_str(), &end, 10);
-    if (eq == std::string::npos || key.empty() || val.empty() || *end != '\0')
-      throw InputError("--param expects NAME=INTEGER, got '" + kv + "'");
+    long v = std::strtol(val.c_str(), &end, 10);
     if (errno == ERANGE) throw InputError("--param " + kv + ": the value is out of range");
     out[key] = v;
   }
@@ -56,8 +69,19 @@ struct CheckArgs {
   bool full = false, all_traces = false, quiet = false, por = false, symmetry = false, hash_compact = false;
 };
 
+// Checks --trace-out before the search (opened for appending, so an existing file is
+// kept if the run stops early), so that an unwritable path is an error at once rather
+// than after an hour of exploring.
+void check_trace_out(const std::string& path) {
+  if (path.empty()) return;
+  if (std::filesystem::is_directory(path)) throw InputError(path, 0, 0, "--trace-out: this is a directory, not a file");
+  std::ofstream f(path, std::ios::app);
+  if (!f) throw InputError(path, 0, 0, "--trace-out: cannot write the trace file (" + std::string(std::strerror(errno)) + ")");
+}
+
 int do_check(const CheckArgs& a) {
   // Stage 1: the request, from the options.
+  start_run_limits(a.time_limit, a.max_memory);
   CheckRequest req;
   req.scenario_file = a.scenario;
   req.design = a.design;
@@ -69,23 +93,23 @@ int do_check(const CheckArgs& a) {
   req.explore.symmetry = a.symmetry;
   req.explore.hash_compact = a.hash_compact;
   req.explore.max_states = a.max_states;
-  req.explore.time_limit = a.time_limit;
-  req.explore.max_memory_mb = a.max_memory;
   req.explore.progress = !a.quiet && isatty(STDERR_FILENO);
   if (a.format != "text" && a.format != "json") throw InputError("--format must be text or json, got '" + a.format + "'");
   req.explore.threads = a.threads ? a.threads : std::max(1u, std::thread::hardware_concurrency());
   // Stage 2: load, explore, rebuild the counterexamples.
+  check_trace_out(a.trace_out);
   CheckRun run = run_check(req);
   // Stage 3: print.
   if (a.format == "json") std::cout << json_report(run).dump(2) << "\n";
   else std::cout << text_report(run, ReportOptions{a.all_traces});
   if (!a.trace_out.empty()) {
-    std::ofstream f(a.trace_out);
-    if (!f) throw InputError(a.trace_out, 0, 0, "cannot write the trace file");
+    std::ofstream trace_file(a.trace_out);
     nlohmann::json traces = nlohmann::json::array();
     for (std::size_t i = 0; i < run.result.outcomes.size(); ++i)
       if (run.result.outcomes[i].violated) traces.push_back(json_trace(run, i));
-    f << traces.dump(2) << "\n";
+    trace_file << traces.dump(2) << "\n";
+    trace_file.close();
+    if (!trace_file) throw InputError(a.trace_out, 0, 0, "--trace-out: writing the trace file failed (disk full?)");
   }
   return exit_status(run.result);
 }
@@ -118,6 +142,7 @@ int do_list(const std::string& what, const std::string& dir, const std::string& 
       fmt::print("(declare-fun {} ({}) {})\n    ; {}\n", f.name, args, sort_name(f.result), f.meaning);
     }
   } else if (what == "scenarios") {
+    if (!std::filesystem::is_directory(dir)) throw InputError(dir, 0, 0, "list scenarios --dir: not a directory");
     std::vector<std::string> files;
     for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
       if (e.path().extension() == ".toml") files.push_back(e.path().string());
@@ -158,7 +183,27 @@ int do_new_design(const std::string& name, const std::string& base, std::string 
 
 }  // namespace
 
+// The limits' validators: a count is a plain decimal number (CLI11 would otherwise read
+// "-1" into an unsigned as 2^64-1), seconds a finite number >= 0 ("nan" and "inf" refused).
+const CLI::Validator kCount(
+    [](std::string& s) -> std::string {
+      if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos)
+        return "expected a whole number from 0 to 9999999999999999999, got '" + s + "'";
+      return "";
+    },
+    "COUNT");
+const CLI::Validator kSeconds(
+    [](std::string& s) -> std::string {
+      char* end = nullptr;
+      double v = std::strtod(s.c_str(), &end);
+      if (s.empty() || *end != '\0' || !std::isfinite(v) || v < 0 || v > 1e9 || std::isspace(static_cast<unsigned char>(s[0])))
+        return "expected a number of seconds from 0 to 1e9, got '" + s + "'";
+      return "";
+    },
+    "SECONDS");
+
 int main(int argc, char** argv) {
+  install_stop_signals();
   CLI::App app{"cowcheck: a model checker for Linux fork / copy-on-write / get_user_pages races"};
   app.require_subcommand(1);
 
@@ -171,9 +216,12 @@ int main(int argc, char** argv) {
   check->add_option("--format", ca.format, "text or json");
   check->add_option("--trace-out", ca.trace_out, "write the counterexamples as JSON to FILE");
   check->add_option("--threads", ca.threads, "worker threads (default: every core; results do not depend on it)");
-  check->add_option("--max-states", ca.max_states, "stop (incomplete, exit 3) after N states");
-  check->add_option("--time-limit", ca.time_limit, "stop (incomplete, exit 3) after S seconds");
-  check->add_option("--max-memory", ca.max_memory, "stop (incomplete, exit 3) above N MiB of RSS");
+  check->add_option("--max-states", ca.max_states, "stop (incomplete, exit 3) after N states (0: no limit)")
+      ->check(kCount);
+  check->add_option("--time-limit", ca.time_limit, "stop (incomplete, exit 3) after S seconds (0: no limit)")
+      ->check(kSeconds);
+  check->add_option("--max-memory", ca.max_memory, "stop (incomplete, exit 3) above N MiB of RSS (0: no limit)")
+      ->check(kCount);
   check->add_option("--tlb", ca.tlb, "on or off: model each CPU's TLB (default: the scenario's `tlb` key)");
   check->add_option("--arch", ca.arch, "x86 or rcu: what protects GUP-fast (default: the scenario's `arch` key, else x86)");
   check->add_flag("--full", ca.full, "explore the whole state space even after every property failed");
@@ -197,7 +245,7 @@ int main(int argc, char** argv) {
   compare->add_option("--param", cparams, "NAME=VALUE for the scenarios that have it")->take_all();
   compare->add_option("--format", co.format, "md, csv or json");
   compare->add_option("--out", out_file, "write the table to FILE too");
-  compare->add_option("--time-limit", co.time_limit, "per run, seconds");
+  compare->add_option("--time-limit", co.time_limit, "per run, seconds (0: no limit)")->check(kSeconds);
   std::string ctlb, carch;
   compare->add_option("--tlb", ctlb, "on or off for every scenario (default: each scenario's `tlb` key)");
   compare->add_option("--arch", carch, "x86 or rcu for every scenario (default: each scenario's `arch` key)");
@@ -249,7 +297,11 @@ int main(int argc, char** argv) {
     }
     if (*compare) {
       std::stringstream ss(designs);
-      for (std::string d; std::getline(ss, d, ',');) co.designs.push_back(d);
+      for (std::string d; std::getline(ss, d, ',');) {
+        if (d.empty()) throw InputError("--designs expects all, or design names separated by commas, got '" + designs + "'");
+        co.designs.push_back(d);
+      }
+      if (co.designs.empty() || designs.back() == ',') throw InputError("--designs expects all, or design names separated by commas, got '" + designs + "'");
       co.params = parse_params(cparams);
       co.cpu = {parse_tlb_option(ctlb), parse_arch_option(carch)};
       co.costs = !no_costs;
@@ -265,10 +317,18 @@ int main(int argc, char** argv) {
     }
   } catch (const InputError& e) {
     std::cerr << e.render() << "\n";
-    return 2;
+    return kExitBadInput;
+  } catch (const LimitReached& e) {
+    std::cerr << "cowcheck: incomplete: " << e.what() << " (no verdict)\n";
+    return kExitIncomplete;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "cowcheck: incomplete: out of memory (give --max-memory to stop cleanly below a bound)\n";
+    return kExitIncomplete;
   } catch (const std::exception& e) {
-    std::cerr << "cowcheck: error: " << e.what() << "\n";
-    return 2;
+    std::cerr << "cowcheck: internal error: " << e.what()
+              << "\ncowcheck: this is a bug in cowcheck, not in your input; please report it with the command line "
+                 "and the files it read\n";
+    return kExitInternal;
   }
-  return 2;
+  return kExitBadInput;
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "checker/explorer.hpp"
+#include "model/run_limits.hpp"
 
 namespace cow {
 

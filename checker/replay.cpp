@@ -8,6 +8,7 @@
 
 #include "checker/trace.hpp"
 #include "model/input_error.hpp"
+#include "model/input_file.hpp"
 #include "model/paths.hpp"
 #include "model/threads.hpp"
 #include "model/scenario_load.hpp"
@@ -109,16 +110,61 @@ bool replay_one(const nlohmann::json& t, const std::string& path, std::string& o
   return violated;
 }
 
+// The line and column (from 1) of byte `pos` (from 1, as nlohmann reports it) of `text`.
+std::pair<int, int> line_column(const std::string& text, std::size_t pos) {
+  int line = 1, col = 1;
+  for (std::size_t i = 0; i + 1 < pos && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return {line, col};
+}
+
+// A trace is a few levels deep; nlohmann's parser recurses once per level, so a file of
+// a hundred thousand '[' would overflow the stack. Refused before parsing, positioned.
+void check_json_nesting(const std::string& path, const std::string& text) {
+  constexpr int kMaxDepth = 64;
+  int depth = 0, line = 1, col = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    ++col;
+    if (c == '\n') {
+      ++line;
+      col = 0;
+    }
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxDepth)
+        throw InputError(path, line, col,
+                         fmt::format("JSON nested more than {} levels deep: this is not a cowcheck trace", kMaxDepth));
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+}
+
 }  // namespace
 
 int replay(const std::string& path, std::string& out) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, 0, 0, "cannot open the trace file for reading");
+  const std::string text = read_input_file(path, "trace", kMaxTraceBytes);
+  check_json_nesting(path, text);
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(in);
+    j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(path, 0, 0, std::string("malformed JSON: ") + e.what());
+    auto [line, col] = line_column(text, e.byte);
+    std::string what = e.what();  // "[json.exception.parse_error.101] parse error at line 1, column 2: ..."
+    auto colon = what.find(": ");
+    throw InputError(path, line, col, "malformed JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
   }
   std::vector<nlohmann::json> traces;
   if (j.is_array()) traces.assign(j.begin(), j.end());

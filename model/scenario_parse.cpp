@@ -12,6 +12,7 @@
 #include <initializer_list>
 #include <toml++/toml.h>
 
+#include "model/input_file.hpp"
 #include "model/scenario_stages.hpp"
 
 namespace cow {
@@ -25,9 +26,9 @@ class Parser {
 
   ParsedScenario parse() {
     toml::table root;
-    if (!std::ifstream(file_).good()) throw InputError(file_, 0, 0, "cannot open the scenario file for reading");
+    const std::string text = read_input_file(file_, "scenario", kMaxScenarioBytes);
     try {
-      root = toml::parse_file(file_);
+      root = toml::parse(text, file_);
     } catch (const toml::parse_error& e) {
       throw InputError(file_, static_cast<int>(e.source().begin.line),
                        static_cast<int>(e.source().begin.column),

@@ -10,18 +10,13 @@
 #include <sstream>
 
 #include "model/input_error.hpp"
+#include "model/input_file.hpp"
 
 namespace cow {
 
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, 0, 0, "cannot open the property file for reading");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string read_file(const std::string& path) { return read_input_file(path, "property file", kMaxPropertyBytes); }
 
 // Z3's parser says: (error "line 3 column 10: unknown constant foo (Mm) ")
 InputError parse_error(const std::string& file, const std::string& msg) {
@@ -176,6 +171,9 @@ z3::solver Z3Formula::solver() {
   z3::solver s(ctx);
   z3::params p(ctx);
   p.set("timeout", 10000u);
+  // Z3 would install its own SIGINT handler while it solves, and eat the signal that
+  // asks cowcheck to stop (model/run_limits.hpp).
+  p.set("ctrl_c", false);
   s.set(p);
   return s;
 }
