@@ -192,6 +192,14 @@ const CLI::Validator kCount(
       return "";
     },
     "COUNT");
+const CLI::Validator kPositiveCount(
+    [](std::string& s) -> std::string {
+      if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos ||
+          s.find_first_not_of('0') == std::string::npos)
+        return "expected a whole number of states from 1 to 9999999999999999999, got '" + s + "'";
+      return "";
+    },
+    "COUNT");
 const CLI::Validator kSeconds(
     [](std::string& s) -> std::string {
       char* end = nullptr;
@@ -255,7 +263,7 @@ int main(int argc, char** argv) {
   compare->add_flag("--no-costs", no_costs, "skip the costs pass (the least and greatest cost of every finishing execution)");
   compare->add_option("--costs-max-states", co.costs_max_states,
                       "the costs pass gives up (\"not computed\") above N states (default 5000000)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositiveCount);
   compare->add_option("--papers", co.papers,
                       "write DIR/design-matrix.md and DIR/traces/ (the design matrix paper; reproducible byte for byte)");
   compare->add_option("--paper", co.paper,

@@ -113,6 +113,13 @@ struct Op {
   int line = 0;     // where it was declared
 };
 
+// The ops that take a pin (a GUP reference held for a driver or a device); unpin, dma
+// and pin_read name one.
+inline bool takes_pin(OpKind k) {
+  return k == OpKind::OdirectRead || k == OpKind::OdirectWrite || k == OpKind::PinLongterm || k == OpKind::Vmsplice ||
+         k == OpKind::PinUserPages;
+}
+
 struct ThreadDef {
   std::string name;
   u8 mm = kNone;  // the process it runs in; kNone for a device

@@ -10,9 +10,11 @@
 #include <algorithm>
 #include <fstream>
 #include <initializer_list>
+#include <span>
 #include <toml++/toml.h>
 
 #include "model/input_file.hpp"
+#include "model/invariant.hpp"
 #include "model/scenario_stages.hpp"
 
 namespace cow {
@@ -70,6 +72,9 @@ class Parser {
   [[noreturn]] void fail(const toml::node& n, const std::string& msg) const { fail_at(pos(n), msg); }
 
   void check_keys(const toml::table& t, std::initializer_list<std::string_view> allowed) const {
+    check_keys(t, std::span<const std::string_view>(allowed.begin(), allowed.size()));
+  }
+  void check_keys(const toml::table& t, std::span<const std::string_view> allowed) const {
     for (auto&& [k, v] : t) {
       if (std::find(allowed.begin(), allowed.end(), k.str()) != allowed.end()) continue;
       std::string list;
@@ -160,11 +165,16 @@ class Parser {
       if (!n->is_table()) fail(*n, "'params' must be a table of integers, e.g. [params] K = 2");
       for (auto&& [k, v] : *n->as_table()) {
         if (!v.is_integer()) fail(v, "parameter '" + std::string(k.str()) + "' must be an integer");
-        params_[std::string(k.str())] = static_cast<long>(v.as_integer()->get());
+        const std::int64_t value = v.as_integer()->get();
+        validate::param_value(std::string(k.str()), value, pos(v));
+        params_[std::string(k.str())] = static_cast<long>(value);
       }
     }
     validate::overrides_declared(file_, params_, overrides_);
-    for (const auto& [k, v] : overrides_) params_[k] = v;
+    for (const auto& [k, v] : overrides_) {
+      validate::override_value(file_, k, v);
+      params_[k] = v;
+    }
     validate::param_values(file_, params_);
     sc_.params = params_;
   }
@@ -293,9 +303,14 @@ class Parser {
     for (const toml::node& tn : *n->as_array()) {
       const toml::table& tt = *tn.as_table();
       check_keys(tt, {"name", "process", "device", "for", "when", "ops", "symmetric"});
-      if (!when(tt, params_)) continue;
+      const std::vector<Env> envs = when(tt, params_) ? expand(tt, params_) : std::vector<Env>{};
+      if (envs.empty()) {  // switched off: its ops are still checked
+        if (const toml::node* on = tt.get("ops"); on && on->is_array())
+          for (const toml::node& o : *on->as_array()) check_disabled_op(o);
+        continue;
+      }
       const std::size_t first = sc_.threads.size();
-      for (const Env& env : expand(tt, params_)) load_thread(tn, tt, env);
+      for (const Env& env : envs) load_thread(tn, tt, env);
       if (opt_bool(tt, "symmetric", false)) p_.symmetric.push_back({first, sc_.threads.size(), pos(tn)});
     }
   }
@@ -319,8 +334,9 @@ class Parser {
     for (const toml::node& on : req_array(tt, "ops")) {
       if (!on.is_table()) fail(on, "an op is a table such as { op = \"write\", page = 0, half = 1 }");
       const toml::table& ot = *on.as_table();
-      if (!when(ot, env)) continue;
-      for (const Env& oenv : expand(ot, env)) load_op(tid, on, ot, oenv);
+      const std::vector<Env> envs = when(ot, env) ? expand(ot, env) : std::vector<Env>{};
+      if (envs.empty()) check_disabled_op(on);
+      for (const Env& oenv : envs) load_op(tid, on, ot, oenv);
     }
   }
 
@@ -381,6 +397,79 @@ class Parser {
     fail(n, "unknown operation '" + s + "' (expected one of: " + op_names() + ")");
   }
 
+  // The keys each op may have (an op that `when` or an empty `for` switches off is
+  // checked against them too: a typo must not wait for the parameter that enables it).
+  static std::span<const std::string_view> op_keys(OpKind k) {
+    static constexpr std::string_view kWriteKeys[] = {"op", "page", "half", "for", "when"};
+    static constexpr std::string_view kOdirectReadKeys[] = {"op", "page", "half", "foll_pin", "fast", "for", "when"};
+    static constexpr std::string_view kForkKeys[] = {"op", "child", "for", "when"};
+    static constexpr std::string_view kPinLongtermKeys[] = {"op", "page", "pin", "foll_pin", "for", "when"};
+    static constexpr std::string_view kUnpinKeys[] = {"op", "pin", "for", "when"};
+    static constexpr std::string_view kDmaKeys[] = {"op", "pin", "half", "for", "when"};
+    static constexpr std::string_view kOdirectWriteKeys[] = {"op", "page", "half", "foll_pin", "for", "when"};
+    static constexpr std::string_view kVmspliceKeys[] = {"op", "page", "pin", "for", "when"};
+    static constexpr std::string_view kPinUserPagesKeys[] = {"op", "page", "pin", "write", "fast", "longterm", "for", "when"};
+    static constexpr std::string_view kMunmapKeys[] = {"op", "page", "for", "when"};
+    static constexpr std::string_view kExitKeys[] = {"op", "for", "when"};
+    static constexpr std::string_view kKsmScanKeys[] = {"op", "page", "merge", "for", "when"};
+    static constexpr std::string_view kWaitKeys[] = {"op", "process", "for", "when"};
+    static constexpr std::string_view kMprotectKeys[] = {"op", "page", "prot", "for", "when"};
+    static constexpr std::string_view kMadviseKeys[] = {"op", "page", "advice", "for", "when"};
+    switch (k) {
+      case OpKind::Write:
+      case OpKind::ProcMemWrite:
+      case OpKind::Read:
+        return kWriteKeys;
+      case OpKind::OdirectRead:
+        return kOdirectReadKeys;
+      case OpKind::Fork:
+        return kForkKeys;
+      case OpKind::PinLongterm:
+        return kPinLongtermKeys;
+      case OpKind::Unpin:
+        return kUnpinKeys;
+      case OpKind::Dma:
+      case OpKind::PinRead:
+        return kDmaKeys;
+      case OpKind::OdirectWrite:
+        return kOdirectWriteKeys;
+      case OpKind::Vmsplice:
+        return kVmspliceKeys;
+      case OpKind::PinUserPages:
+        return kPinUserPagesKeys;
+      case OpKind::Munmap:
+      case OpKind::SwapOut:
+      case OpKind::Mlock:
+      case OpKind::Munlock:
+      case OpKind::Msync:
+        return kMunmapKeys;
+      case OpKind::Exit:
+      case OpKind::ClearRefs:
+        return kExitKeys;
+      case OpKind::KsmScan:
+        return kKsmScanKeys;
+      case OpKind::Wait:
+        return kWaitKeys;
+      case OpKind::Mprotect:
+        return kMprotectKeys;
+      case OpKind::Madvise:
+        return kMadviseKeys;
+    }
+    INVARIANT(false, "an op with no keys listed");
+    return {};
+  }
+
+  // An op that is switched off (its thread's or its own `when` is 0, or its `for` is
+  // empty): its name and its keys are checked all the same, its values are not (they may
+  // be meaningful only when it is on).
+  void check_disabled_op(const toml::node& on) const {
+    if (!on.is_table()) fail(on, "an op is a table such as { op = \"write\", page = 0, half = 1 }");
+    const toml::table& ot = *on.as_table();
+    const toml::node* kn = ot.get("op");
+    if (!kn) fail(on, "an op needs 'op' (one of " + op_names() + ")");
+    check_keys(ot, op_keys(op_kind(*kn)));
+  }
+
   void load_op(unsigned tid, const toml::node& on, const toml::table& ot, const Env& env) {
     ThreadDef& td = sc_.threads[tid];
     validate::op_count(td, pos(on));
@@ -389,6 +478,7 @@ class Parser {
     Op op;
     op.kind = op_kind(*kn);
     op.line = static_cast<int>(on.source().begin.line);
+    check_keys(ot, op_keys(op.kind));
     auto need_process = [&] { validate::op_in_process(td, op.kind, pos(on)); };
     auto page = [&] {
       long v = req_int(ot, "page", env);
@@ -412,20 +502,17 @@ class Parser {
     switch (op.kind) {
       case OpKind::Write:
       case OpKind::ProcMemWrite:  // (the kernel's write through /proc/self/mem names its value the same way)
-        check_keys(ot, {"op", "page", "half", "for", "when"});
         need_process();
         op.page = page();
         op.half = half();
         op.write_id = new_write(tid, td.mm, op.page, op.half, false, pos(on));
         break;
       case OpKind::Read:
-        check_keys(ot, {"op", "page", "half", "for", "when"});
         need_process();
         op.page = page();
         op.half = half();
         break;
       case OpKind::OdirectRead:
-        check_keys(ot, {"op", "page", "half", "foll_pin", "fast", "for", "when"});
         need_process();
         op.page = page();
         op.half = half();
@@ -436,7 +523,6 @@ class Parser {
         op.write_id = new_write(tid, td.mm, op.page, op.half, true, pos(on));
         break;
       case OpKind::Fork: {
-        check_keys(ot, {"op", "child", "for", "when"});
         need_process();
         const toml::node* cn = ot.get("child");
         if (!cn || !cn->is_string()) fail(on, "'fork' needs 'child' (the name of a [[process]] with no VMAs)");
@@ -447,7 +533,6 @@ class Parser {
         break;
       }
       case OpKind::PinLongterm: {
-        check_keys(ot, {"op", "page", "pin", "foll_pin", "for", "when"});
         need_process();
         op.page = page();
         op.foll_pin = ot.get("foll_pin") && req_int(ot, "foll_pin", env) != 0;
@@ -456,17 +541,14 @@ class Parser {
         break;
       }
       case OpKind::Unpin:
-        check_keys(ot, {"op", "pin", "for", "when"});
         pin_ref(true);
         break;
       case OpKind::Dma:      // a device writes through the pin
       case OpKind::PinRead:  // the holder reads through it
-        check_keys(ot, {"op", "pin", "half", "for", "when"});
         op.half = half();
         pin_ref(true);
         break;
       case OpKind::OdirectWrite:
-        check_keys(ot, {"op", "page", "half", "foll_pin", "for", "when"});
         need_process();
         op.page = page();
         op.half = half();
@@ -476,7 +558,6 @@ class Parser {
         set_pin_kind(op.pin, /*write=*/false, op.foll_pin);
         break;
       case OpKind::Vmsplice:
-        check_keys(ot, {"op", "page", "pin", "for", "when"});
         need_process();
         op.page = page();
         op.gup_write = false;  // iov_iter_get_pages: FOLL_GET, read-only
@@ -484,7 +565,6 @@ class Parser {
         set_pin_kind(op.pin, /*write=*/false, /*foll_pin=*/false);
         break;
       case OpKind::PinUserPages: {
-        check_keys(ot, {"op", "page", "pin", "write", "fast", "longterm", "for", "when"});
         need_process();
         op.page = page();
         op.foll_pin = true;
@@ -500,17 +580,14 @@ class Parser {
       case OpKind::Mlock:
       case OpKind::Munlock:
       case OpKind::Msync:
-        check_keys(ot, {"op", "page", "for", "when"});
         need_process();
         op.page = page();
         break;
       case OpKind::Exit:
       case OpKind::ClearRefs:
-        check_keys(ot, {"op", "for", "when"});
         need_process();
         break;
       case OpKind::KsmScan: {
-        check_keys(ot, {"op", "page", "merge", "for", "when"});
         need_process();  // ksmd works in the process's mm (use_mm-free: it takes its mmap_sem)
         op.page = page();
         long m = req_int(ot, "merge", env);
@@ -519,7 +596,6 @@ class Parser {
         break;
       }
       case OpKind::Wait: {
-        check_keys(ot, {"op", "process", "for", "when"});
         need_process();
         const toml::node* pn = ot.get("process");
         if (!pn || !pn->is_string()) fail(on, "'wait' needs 'process' (the child it waits for)");
@@ -528,7 +604,6 @@ class Parser {
         break;
       }
       case OpKind::Mprotect: {
-        check_keys(ot, {"op", "page", "prot", "for", "when"});
         need_process();
         op.page = page();
         op.prot_write = choice(ot, on, "prot", {"r", "rw"},
@@ -536,7 +611,6 @@ class Parser {
         break;
       }
       case OpKind::Madvise: {
-        check_keys(ot, {"op", "page", "advice", "for", "when"});
         need_process();
         op.page = page();
         constexpr Advice kAdvice[] = {Advice::DontFork, Advice::DoFork, Advice::DontNeed};

@@ -61,6 +61,9 @@ namespace validate {
 // Parameters and matrix.
 void overrides_declared(const std::string& file, const Env& declared, const std::map<std::string, long>& overrides);
 void param_values(const std::string& file, const Env& params);
+// One value of [params] (at its position), one of --param.
+void param_value(const std::string& key, std::int64_t value, const ExprPos& at);
+void override_value(const std::string& file, const std::string& key, long value);
 void matrix_key(const Env& params, const std::string& key, const ExprPos& at);
 void matrix_value(const std::string& key, long value, const ExprPos& at);
 // A `for` loop: no longer than any bound could use.

@@ -5,7 +5,11 @@
 // The parser (model/scenario_parse.cpp) calls the checks on single values where it reads
 // them, so that the first error in a file is the one reported; whole() runs the checks
 // that need the whole description, after parsing.
+#include <cctype>
+#include <string_view>
+
 #include "model/bounds.hpp"
+#include "model/invariant.hpp"
 #include "model/scenario_stages.hpp"
 
 namespace cow::validate {
@@ -38,6 +42,18 @@ void param_values(const std::string& file, const Env& params) {
                                        std::to_string(kMaxParam));
 }
 
+void param_value(const std::string& key, std::int64_t value, const ExprPos& at) {
+  if (value < 0 || value > kMaxParam)
+    fail_at(at, "parameter '" + key + "' = " + std::to_string(value) + " must be between 0 and " +
+                    std::to_string(kMaxParam));
+}
+
+void override_value(const std::string& file, const std::string& key, long value) {
+  if (value < 0 || value > kMaxParam)
+    throw InputError(file, 0, 0, "--param " + key + "=" + std::to_string(value) + ": a parameter must be between 0 and " +
+                                     std::to_string(kMaxParam));
+}
+
 void matrix_key(const Env& params, const std::string& key, const ExprPos& at) {
   if (!params.count(key)) fail_at(at, "'matrix' names parameter '" + key + "', which [params] does not declare");
 }
@@ -65,7 +81,24 @@ void process_count(const Scenario& sc, const ExprPos& at) {
     fail_at(at, "too many processes: the model's bound kMaxMms is " + std::to_string(kMaxMms));
 }
 
+// Names go into traces, tables and the properties' symbols (|thread:NAME|): letters,
+// digits and _ . : @ # + - only, 1 to 48 of them (no NUL, no control character, no '|').
+void name_chars(const char* what, const std::string& name, const ExprPos& at) {
+  static constexpr std::size_t kMaxName = 48;
+  if (name.empty()) fail_at(at, std::string("a ") + what + " name must not be empty");
+  if (name.size() > kMaxName)
+    fail_at(at, std::string("a ") + what + " name has at most " + std::to_string(kMaxName) + " characters");
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("_.:@#+-").find(c) == std::string_view::npos) {
+      const bool printable = std::isprint(static_cast<unsigned char>(c));
+      fail_at(at, std::string(what) + " name '" + (printable ? name : std::string("...")) + "' has the character " +
+                      (printable ? "'" + std::string(1, c) + "'" : "with code " + std::to_string(static_cast<unsigned char>(c))) +
+                      ": a name has letters, digits and _ . : @ # + - only");
+    }
+}
+
 void process_name(const Scenario& sc, const std::string& name, const ExprPos& at) {
+  name_chars("process", name, at);
   for (const ProcessDef& q : sc.processes)
     if (q.name == name) fail_at(at, "process '" + name + "' is declared twice");
 }
@@ -107,6 +140,7 @@ void thread_count(const Scenario& sc, const Env& params, const ExprPos& at) {
 }
 
 void thread_name(const Scenario& sc, const std::string& name, const ExprPos& at) {
+  name_chars("thread", name, at);
   for (const ThreadDef& o : sc.threads)
     if (o.name == name) fail_at(at, "thread '" + name + "' is declared twice");
 }
@@ -158,6 +192,7 @@ void write_count(const Scenario& sc, const ExprPos& at) {
 }
 
 void new_pin(const Scenario& sc, const std::string& name, const Env& params, const ExprPos& at) {
+  name_chars("pin", name, at);
   for (const PinDef& p : sc.pins)
     if (p.name == name) fail_at(at, "pin '" + name + "' is declared twice");
   if (sc.pins.size() >= kMaxPins)
@@ -182,6 +217,16 @@ void symmetric_loops(const ParsedScenario& p) {
   const Scenario& sc = p.sc;
   std::size_t perms = 1;
   for (const SymmetricLoop& d : p.symmetric) {
+    // Only ops that name nothing shared by all (docs/writing-a-scenario.md), however
+    // many threads the loop has.
+    for (std::size_t t = d.first; t < d.end; ++t)
+      for (const Op& x : sc.threads[t].ops)
+        if (x.kind != OpKind::Write && x.kind != OpKind::Read && x.kind != OpKind::OdirectRead &&
+            x.kind != OpKind::PinLongterm)
+          throw InputError(sc.file, x.line, 0,
+                           std::string("a symmetric thread cannot do '") + op_name(x.kind) +
+                               "': only write, read, odirect_read and pin_longterm (ops that name no process, pin or "
+                               "other shared object)");
     if (d.end - d.first < 2) continue;  // one thread: nothing to permute
     const ThreadDef& a = sc.threads[d.first];
     for (std::size_t t = d.first; t < d.end; ++t) {
@@ -191,9 +236,6 @@ void symmetric_loops(const ParsedScenario& p) {
         fail_at(d.where, "symmetric threads must do the same operations ('" + a.name + "' and '" + b.name + "' differ)");
       for (std::size_t o = 0; o < a.ops.size(); ++o) {
         const Op &x = a.ops[o], &y = b.ops[o];
-        if (x.kind == OpKind::Fork || x.kind == OpKind::Unpin || x.kind == OpKind::Dma || x.kind == OpKind::Madvise)
-          fail_at(d.where, std::string("a symmetric thread cannot do '") + op_name(x.kind) +
-                               "' (it names a process or a pin shared by all): use write, read, odirect_read, pin_longterm");
         if (x.kind != y.kind || x.page != y.page || x.half != y.half || (x.write_id == 0) != (y.write_id == 0) ||
             (x.pin == kNone) != (y.pin == kNone))
           fail_at(d.where, "symmetric threads must do the same operations on the same pages ('" + a.name + "' and '" +
@@ -235,6 +277,43 @@ void waits_and_exits(const Scenario& sc) {
   }
 }
 
+// `unpin` is the driver's put_page of a reference it holds: the pin must be one that a
+// pin_longterm, vmsplice or pin_user_pages op takes (odirect_read and odirect_write drop
+// their own reference when the I/O completes), it is put once, and a thread that takes
+// the pin itself must take it before it puts it. (An unpin in another thread waits for
+// the pin; one whose GUP took nothing puts nothing: model/successors.cpp.)
+void unpins(const Scenario& sc) {
+  std::vector<int> released_at(sc.pins.size(), 0);
+  for (unsigned t = 0; t < sc.threads.size(); ++t) {
+    const ThreadDef& td = sc.threads[t];
+    for (std::size_t i = 0; i < td.ops.size(); ++i) {
+      const Op& u = td.ops[i];
+      if (u.kind != OpKind::Unpin) continue;
+      const PinDef& pin = sc.pins[u.pin];
+      const ThreadDef& holder = sc.threads[pin.thread];
+      std::size_t j = 0;
+      while (j < holder.ops.size() && (holder.ops[j].pin != u.pin || !takes_pin(holder.ops[j].kind))) ++j;
+      INVARIANT(j < holder.ops.size(), "a pin no op takes");
+      const Op& take = holder.ops[j];
+      if (take.kind != OpKind::PinLongterm && take.kind != OpKind::Vmsplice && take.kind != OpKind::PinUserPages)
+        throw InputError(sc.file, u.line, 0,
+                         "'unpin' of pin '" + pin.name + "': its " + op_name(take.kind) + " at line " +
+                             std::to_string(take.line) +
+                             " drops its own reference when the I/O completes; unpin releases the pins of "
+                             "pin_longterm, vmsplice and pin_user_pages");
+      if (released_at[u.pin])
+        throw InputError(sc.file, u.line, 0,
+                         "pin '" + pin.name + "' is already released by the unpin at line " +
+                             std::to_string(released_at[u.pin]) + " (a reference is put once)");
+      released_at[u.pin] = u.line;
+      if (pin.thread == t && j > i)
+        throw InputError(sc.file, u.line, 0,
+                         "'unpin' of pin '" + pin.name + "' comes before the " + op_name(take.kind) + " at line " +
+                             std::to_string(take.line) + " that takes it");
+    }
+  }
+}
+
 // The initial state gives every page of a file VMA a page-cache frame, and every page of
 // a populated anonymous VMA its own frame, in declaration order
 // (model/scenario_initial.cpp): they must fit in kMaxFrames.
@@ -261,6 +340,7 @@ void initial_frames(const ParsedScenario& p) {
 void whole(const ParsedScenario& p) {
   symmetric_loops(p);
   waits_and_exits(p.sc);
+  unpins(p.sc);
   initial_frames(p);
 }
 

@@ -41,6 +41,19 @@ bool dispatch_step(Step& st, const Design& d) {
       return step_pin_longterm(st, d);
     case OpKind::Unpin: {  // the driver's put_page when the memory is deregistered
       st.label = "put_page(unpin)";
+      if (st.s.pins[op.pin].state != kPinActive) {
+        // Not held (model/scenario_validate.cpp: unpin comes after the op that takes
+        // the pin, and is the only one of it). Another thread's pin not taken yet: wait
+        // for it; a GUP that took no reference (it failed): the driver has nothing to put.
+        const PinDef& pin = st.sc.pins[op.pin];
+        const ThreadDef& holder = st.sc.threads[pin.thread];
+        std::size_t take = 0;
+        while (take < holder.ops.size() && (holder.ops[take].pin != op.pin || !takes_pin(holder.ops[take].kind))) ++take;
+        if (st.s.threads[pin.thread].op <= take) return false;
+        st.label = "unpin: the GUP took no reference (nothing to put)";
+        st.finish_op();
+        return true;
+      }
       u8 f = st.s.pins[op.pin].frame;
       pin_released(st, op.pin);
       put_page(st.s, f);
