@@ -138,8 +138,10 @@ std::string text_report(const CheckRun& run, const ReportOptions& opt) {
   }
   out += "\n";
   if (r.completion == Completion::LimitHit)
-    out += fmt::format("INCOMPLETE: {} was reached before the state space was exhausted{}\n\n", r.limit,
-                       r.por && r.symmetry ? "" : " (--por --symmetry explore far fewer states)");
+    out += r.limit.rfind("SIG", 0) == 0
+               ? fmt::format("INCOMPLETE: stopped by {} before the state space was exhausted\n\n", r.limit)
+               : fmt::format("INCOMPLETE: {} was reached before the state space was exhausted{}\n\n", r.limit,
+                             r.por && r.symmetry ? "" : " (--por --symmetry explore far fewer states)");
   std::size_t width = 0;
   for (const auto& o : r.outcomes) width = std::max(width, o.property->name().size());
   for (std::size_t i = 0; i < r.outcomes.size(); ++i) {
