@@ -2,10 +2,12 @@
 
 #include <fstream>
 #include <iterator>
+#include <tuple>
 
 #include <fmt/format.h>
 
 #include "model/input_error.hpp"
+#include "model/input_file.hpp"
 #include "model/names.hpp"
 #include "model/scenario_load.hpp"
 #include "properties/resolve.hpp"
@@ -34,17 +36,18 @@ CheckRun run_check(const CheckRequest& req) {
   const std::vector<std::string>& names = req.properties.empty() ? run.scenario.properties : req.properties;
   if (names.empty())
     throw InputError(req.scenario_file, 0, 0, "no property to check: the scenario names none and no --property was given");
-  for (const std::string& n : names) {
-    ResolvedProperty r = resolve_property({n, NamedBy::User, req.properties.empty() ? req.scenario_file : "", std::nullopt},
-                                          run.scenario, run.design->has_anon_exclusive());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    PropertyName pn{names[i], NamedBy::User, req.properties.empty() ? req.scenario_file : "", std::nullopt};
+    if (req.properties.empty() && i < run.scenario.property_pos.size())
+      std::tie(pn.line, pn.col) = run.scenario.property_pos[i];
+    ResolvedProperty r = resolve_property(pn, run.scenario, run.design->has_anon_exclusive());
     opt.properties.push_back(r.property);
     if (r.smt) run.owned.push_back(std::move(r.smt));
   }
   if (opt.symmetry)  // renaming frames must not change a property's value
     for (const Property* p : opt.properties)
       if (auto* smt = dynamic_cast<const SmtProperty*>(p)) {
-        std::ifstream in(smt->file());
-        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const std::string text = read_input_file(smt->file(), "property file", kMaxPropertyBytes);
         if (text.find(kFramePrefix) != std::string::npos)
           throw InputError(smt->file(), 0, 0,
                            "the property names a frame by number, which --symmetry renames: quantify over frames instead");

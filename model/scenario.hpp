@@ -156,6 +156,7 @@ struct Scenario {
   std::string file;
   std::map<std::string, long> params;
   std::vector<std::string> properties;  // defaults when --property is not given
+  std::vector<std::pair<int, int>> property_pos;  // the line and column naming each
   // The parameter settings `cowcheck compare` runs, one row each (the `matrix` key);
   // empty: one row with the defaults.
   std::vector<std::map<std::string, long>> matrix;

@@ -207,6 +207,7 @@ class Parser {
     for (const toml::node& p : *n->as_array()) {
       if (!p.is_string()) fail(p, "'properties' must hold property names (strings)");
       sc_.properties.push_back(p.as_string()->get());
+      sc_.property_pos.emplace_back(static_cast<int>(p.source().begin.line), static_cast<int>(p.source().begin.column));
     }
   }
 

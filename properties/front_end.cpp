@@ -5,6 +5,7 @@
 // axioms.
 #include "properties/front_end.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -33,12 +34,101 @@ InputError parse_error(const std::string& file, const std::string& msg) {
   return InputError(file, line, col, "in SMT-LIB property: " + text);
 }
 
+// The evaluator's limits, checked at load so that what it computes is what Z3 computes.
+constexpr int kMaxNesting = 200;       // parentheses: the compiler and the evaluator recurse
+constexpr int kMaxBoundVariables = 32;  // nested bound variables (properties/smt_property.cpp)
+// Integers: the evaluator computes in 64 bits, Z3 without bound. Every Int function of
+// the signature counts something of a finite scenario (under 2^16); a property whose
+// arithmetic could reach 2^62 in magnitude is refused, so that no value it computes can
+// wrap.
+constexpr long double kMaxFunctionValue = 65536.0L;
+constexpr long double kMaxMagnitude = 4611686018427387904.0L;  // 2^62
+
+// The line and column (from 1) of byte `pos` of `text`.
+std::pair<int, int> line_col(const std::string& text, std::size_t pos) {
+  int line = 1, col = 1;
+  for (std::size_t i = 0; i < pos && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return {line, col};
+}
+
+// Refuses text nested deeper than kMaxNesting, before Z3 parses it: 20,000 nested `not`
+// would overflow the stack of whatever walks the formula recursively.
+void check_nesting(const std::string& file, const std::string& text) {
+  int depth = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == ';') {  // a comment, to the end of the line
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (c == '|' || c == '"') {  // a quoted symbol or a string
+      const std::size_t end = text.find(c, i + 1);
+      i = end == std::string::npos ? text.size() : end;
+    } else if (c == '(') {
+      if (++depth > kMaxNesting) {
+        auto [line, col] = line_col(text, i);
+        throw InputError(file, line, col,
+                         "the property is nested more than " + std::to_string(kMaxNesting) +
+                             " parentheses deep (cowcheck's limit): write it with fewer levels");
+      }
+    } else if (c == ')') {
+      --depth;
+    }
+  }
+}
+
 }  // namespace
 
 Z3Formula::Z3Formula(const Scenario& s, std::string f) : sc(s), file(std::move(f)) {
   declare();
-  formula = parse(read_file(file));
+  text = read_file(file);
+  check_nesting(file, text);
+  formula = parse(text);
   root = compile(formula);
+  check_arithmetic();
+}
+
+// An error about something Z3 parsed, at the first place `needle` appears in the text
+// (the start of the file if nowhere: Z3's terms carry no positions).
+void Z3Formula::fail_at_text(const std::string& needle, const std::string& msg) const {
+  const std::size_t p = needle.empty() ? std::string::npos : text.find(needle);
+  if (p == std::string::npos) throw InputError(file, 0, 0, msg);
+  auto [line, col] = line_col(text, p);
+  throw InputError(file, line, col, msg);
+}
+
+// The greatest magnitude each Int node can reach (an over-approximation), refused past
+// kMaxMagnitude.
+void Z3Formula::check_arithmetic() const {
+  std::vector<long double> mag(nodes.size(), 0.0L);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {  // kids come before their parents
+    const FormulaNode& n = nodes[i];
+    long double m = 0;
+    switch (n.k) {
+      case K::Const: m = n.v < 0 ? -static_cast<long double>(n.v) : static_cast<long double>(n.v); break;
+      case K::App: m = kMaxFunctionValue; break;
+      case K::Add: case K::Sub:
+        for (int k : n.kids) m += mag[static_cast<std::size_t>(k)];
+        break;
+      case K::Mul:
+        m = 1;
+        for (int k : n.kids) m *= mag[static_cast<std::size_t>(k)];
+        break;
+      case K::Neg: m = mag[static_cast<std::size_t>(n.kids[0])]; break;
+      case K::Ite: m = std::max(mag[static_cast<std::size_t>(n.kids[1])], mag[static_cast<std::size_t>(n.kids[2])]); break;
+      default: m = 1; break;  // booleans, elements of finite sorts, variables (indices)
+    }
+    if (m > kMaxMagnitude)
+      fail_at_text(n.k == K::Mul ? "(*" : n.k == K::Const ? std::to_string(n.v) : n.k == K::Add ? "(+" : "(-",
+                   "integer arithmetic that can exceed 2^62 in magnitude: cowcheck evaluates in 64-bit integers "
+                   "where Z3's are unbounded, so it refuses what could wrap (the signature's counts are below 2^16)");
+    mag[i] = m;
+  }
 }
 
 z3::sort Z3Formula::z3_sort(Sort s) {
@@ -79,12 +169,14 @@ z3::expr Z3Formula::parse(const std::string& text) {
   } catch (const z3::exception& e) {
     throw parse_error(file, e.msg());
   }
-  if (asserts.size() == 0) throw InputError(file, 0, 0, "the property file asserts nothing: write (assert FORMULA)");
+  if (asserts.size() == 0) throw InputError(file, 0, 0, "the property file asserts nothing: expected (assert FORMULA)");
   return z3::mk_and(asserts);
 }
 
 void Z3Formula::unsupported(const z3::expr& e) const {
-  throw InputError(file, 0, 0, "unsupported construct in a property: " + e.to_string().substr(0, 120) +
+  std::string head = e.is_app() ? "(" + e.decl().name().str() : e.is_quantifier() ? "(lambda" : "";
+  if (e.is_numeral()) head = e.to_string();
+  fail_at_text(head, "unsupported construct in a property: " + e.to_string().substr(0, 120) +
                                    " (use the signature's functions, and/or/not/=>/=/distinct/ite, "
                                    "integer comparisons and + - *, forall/exists)");
 }
@@ -108,13 +200,19 @@ int Z3Formula::compile(const z3::expr& e) {
     if (e.is_lambda()) unsupported(e);
     FormulaNode n{e.is_forall() ? K::Forall : K::Exists, 0, nullptr, {}, {}, {}};
     unsigned nb = Z3_get_quantifier_num_bound(ctx, e);
+    if (bound_depth_ + static_cast<int>(nb) > kMaxBoundVariables)
+      fail_at_text(e.is_forall() ? "(forall" : "(exists",
+                   "more than " + std::to_string(kMaxBoundVariables) +
+                       " nested bound variables (cowcheck's limit; such a property could not be expanded anyway)");
     for (unsigned i = 0; i < nb; ++i) {
       Sort s = sort_of(z3::sort(ctx, Z3_get_quantifier_bound_sort(ctx, e, i)));
       if (s == Sort::Int || s == Sort::Bool) unsupported(e);
       n.vsorts.push_back(s);
       n.vnames.push_back(z3::symbol(ctx, Z3_get_quantifier_bound_name(ctx, e, i)).str());
     }
+    bound_depth_ += static_cast<int>(nb);
     n.kids.push_back(compile(e.body()));
+    bound_depth_ -= static_cast<int>(nb);
     return add(std::move(n));
   }
   if (e.is_numeral()) {
@@ -141,7 +239,14 @@ int Z3Formula::compile(const z3::expr& e) {
     case Z3_OP_IMPLIES: return op(K::Implies);
     case Z3_OP_EQ:
     case Z3_OP_IFF: return op(K::Eq);
-    case Z3_OP_DISTINCT: return op(K::Distinct);
+    case Z3_OP_DISTINCT: {
+      args();
+      if (kids.size() <= 4) return add({K::Distinct, 0, nullptr, kids, {}, {}});
+      std::vector<int> pairs;  // the evaluator's distinct takes up to 4 terms: pairwise
+      for (std::size_t i = 0; i < kids.size(); ++i)
+        for (std::size_t j = i + 1; j < kids.size(); ++j) pairs.push_back(add({K::Distinct, 0, nullptr, {kids[i], kids[j]}, {}, {}}));
+      return add({K::And, 0, nullptr, pairs, {}, {}});
+    }
     case Z3_OP_ITE: return op(K::Ite);
     case Z3_OP_LE: return op(K::Le);
     case Z3_OP_LT: return op(K::Lt);
@@ -157,8 +262,17 @@ int Z3Formula::compile(const z3::expr& e) {
       return add({K::Const, it->second.second, nullptr, {}, {}, {}});
     }
     case Z3_OP_UNINTERPRETED: {
-      const SigFunction* fn = find_function(d.name().str());
-      if (!fn) unsupported(e);
+      const std::string name = d.name().str();
+      const SigFunction* fn = find_function(name);
+      if (!fn)
+        fail_at_text("(declare-fun " + name, "'" + name + "' is not a function of the signature (cowcheck list signature); "
+                                             "a property cannot declare functions of its own");
+      // The property may declare a signature name again with other sorts: Z3 then has
+      // two functions of that name, and only the signature's is the model's.
+      const auto idx = static_cast<std::size_t>(fn - signature().data());
+      if (idx >= decls.size() || !z3::eq(d, decls[idx]))
+        fail_at_text("(declare-fun " + name, "'" + name + "' is declared with other sorts than the signature's (" +
+                                                 decls[idx].to_string() + "): leave the signature's functions undeclared");
       args();
       return add({K::App, 0, fn, kids, {}, {}});
     }

@@ -45,6 +45,7 @@ struct Z3Formula {
 
   const Scenario& sc;
   std::string file;
+  std::string text;  // the file's text (positions for the errors found after Z3 parsed it)
   z3::context ctx;
   std::map<Sort, z3::sort> sorts;
   std::map<Sort, std::vector<z3::expr>> elems;  // element constants by index
@@ -59,6 +60,9 @@ struct Z3Formula {
   z3::expr parse(const std::string& text);
   int add(FormulaNode n);
   int compile(const z3::expr& e);
+  void check_arithmetic() const;
+  [[noreturn]] void fail_at_text(const std::string& needle, const std::string& msg) const;
+  int bound_depth_ = 0;  // bound variables around the node being compiled
 };
 
 }  // namespace cow

@@ -14,6 +14,7 @@
 
 #include "model/input_error.hpp"
 #include "model/invariant.hpp"
+#include "model/run_limits.hpp"
 #include "properties/front_end.hpp"
 
 namespace cow {
@@ -46,6 +47,7 @@ class Grounder {
   int mk(K k, long v, SigEval fn, std::vector<int> kids) {
     auto key = std::make_tuple(k, v, fn, kids);
     if (auto it = gmemo.find(key); it != gmemo.end()) return it->second;
+    check_run_limits("expanding the property's quantifiers");
     if (g.size() >= kMaxGroundNodes)
       throw InputError(f_.file, 0, 0, fmt::format("the property grows past {} nodes when its quantifiers are expanded "
                                                   "over this scenario: quantify over fewer variables", kMaxGroundNodes));
@@ -186,6 +188,19 @@ class Grounder {
       default: f_.unsupported(e);
     }
     std::vector<int> ks = kids();
+    if (k == K::Distinct && ks.size() > 4 && !all_const(ks)) {
+      // The program's distinct takes up to 4 terms (properties/program.cpp): pairwise.
+      std::vector<int> pairs;
+      for (std::size_t i = 0; i < ks.size(); ++i)
+        for (std::size_t j = i + 1; j < ks.size(); ++j) {
+          if (is_const(ks[i]) && is_const(ks[j])) {
+            if (cval(ks[i]) == cval(ks[j])) return cst(0);
+            continue;
+          }
+          pairs.push_back(mk(K::Distinct, 0, nullptr, {ks[i], ks[j]}));
+        }
+      return pairs.size() == 1 ? pairs[0] : mk(K::And, 0, nullptr, pairs);
+    }
     if (!all_const(ks)) return mk(k, 0, nullptr, ks);
     std::vector<long> vals;
     for (int x : ks) vals.push_back(cval(x));

@@ -21,7 +21,7 @@ std::string known_names() {
 InputError unknown(const PropertyName& n) {
   switch (n.by) {
     case NamedBy::User:
-      return InputError(n.where, 0, 0, "unknown property '" + n.name + "' (known: " + known_names() + ")");
+      return InputError(n.where, n.line, n.col, "unknown property '" + n.name + "' (known: " + known_names() + ")");
     case NamedBy::Trace: return InputError(n.where, 0, 0, "the trace names an unknown property '" + n.name + "'");
   }
   UNREACHABLE("bad NamedBy");
@@ -39,7 +39,8 @@ ResolvedProperty resolve_property(const PropertyName& n, const Scenario& sc, boo
   }
   const bool is_path = n.by == NamedBy::User && (name.find('/') != std::string::npos || name.ends_with(".smt2"));
   const std::string file = n.file ? *n.file : is_path ? name : property_file(name);
-  if (std::filesystem::exists(file)) {
+  std::error_code ec;  // a name too long for the file system is no file, not an internal error
+  if (std::filesystem::exists(file, ec)) {
     ResolvedProperty r;
     r.smt = std::make_unique<SmtProperty>(file, sc, design_has_anon_exclusive);
     r.property = r.smt.get();
@@ -47,7 +48,7 @@ ResolvedProperty resolve_property(const PropertyName& n, const Scenario& sc, boo
   }
   switch (n.by) {
     case NamedBy::User:
-      if (is_path) throw InputError(file, 0, 0, "no such property file");
+      if (is_path) throw InputError(file, 0, 0, ec ? "no such property file (" + ec.message() + ")" : "no such property file");
       throw unknown(n);
     case NamedBy::Trace: throw InputError(n.where, 0, 0, "cannot find the property file " + file);
   }

@@ -25,6 +25,7 @@ struct PropertyName {
   NamedBy by = NamedBy::User;
   std::string where;                // the file that names it, where an error points ("" for the command line)
   std::optional<std::string> file;  // Trace: the property file it recorded (none: properties/NAME.smt2)
+  int line = 0, col = 0;            // where in `where` (a scenario's `properties` list)
 };
 
 struct ResolvedProperty {
