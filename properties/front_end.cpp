@@ -30,6 +30,9 @@ InputError parse_error(const std::string& file, const std::string& msg) {
   }
   auto q = text.find("\")");
   if (q != std::string::npos) text = text.substr(0, q);
+  // Z3 may go on for lines ("Legal parameters are: ..." after an unknown option): its
+  // first line says it.
+  if (auto nl = text.find('\n'); nl != std::string::npos) text = text.substr(0, nl);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.pop_back();
   return InputError(file, line, col, "in SMT-LIB property: " + text);
 }
