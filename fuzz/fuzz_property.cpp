@@ -10,6 +10,7 @@
 #include <typeinfo>
 
 #include "fuzz/fuzz_common.hpp"
+#include "model/cpu_options.hpp"
 #include "model/design_registry.hpp"
 #include "model/input_error.hpp"
 #include "model/paths.hpp"

@@ -52,10 +52,8 @@ void run_scenario(cow::Scenario& sc, cowfuzz::Rng& rng) {
       const cow::Successor& next = ex.succ[rng.below(ex.succ.size())];
       (void)cow::describe_changes(sc, d, s, next.next);
       s = next.next;
-      if (!sc.thread_classes.empty()) {
-        cow::State c = s;
-        cow::canonicalize(sc, c);
-      }
+      cow::State c = s;
+      (void)cow::canonicalize(sc, c);
     }
   }
 
