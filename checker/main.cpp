@@ -75,8 +75,14 @@ struct CheckArgs {
 void check_trace_out(const std::string& path) {
   if (path.empty()) return;
   if (std::filesystem::is_directory(path)) throw InputError(path, 0, 0, "--trace-out: this is a directory, not a file");
-  std::ofstream f(path, std::ios::app);
-  if (!f) throw InputError(path, 0, 0, "--trace-out: cannot write the trace file (" + std::string(std::strerror(errno)) + ")");
+  std::error_code ec;
+  const bool existed = std::filesystem::exists(path, ec);
+  {
+    std::ofstream f(path, std::ios::app);
+    if (!f) throw InputError(path, 0, 0, "--trace-out: cannot write the trace file (" + std::string(std::strerror(errno)) + ")");
+  }
+  // Only a test: a run that fails before it writes the trace leaves no empty file behind.
+  if (!existed) std::filesystem::remove(path, ec);
 }
 
 int do_check(const CheckArgs& a) {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "checker/json_positions.hpp"
 #include "checker/trace.hpp"
 #include "model/input_error.hpp"
 #include "model/input_file.hpp"
@@ -20,61 +21,106 @@ namespace cow {
 
 namespace {
 
-std::string field(const nlohmann::json& j, const char* key, const std::string& path) {
-  if (!j.contains(key) || !j[key].is_string())
-    throw InputError(path, 0, 0, fmt::format("a trace needs a string '{}'", key));
-  return j[key].get<std::string>();
-}
+// One trace of the file: its JSON, where it sits in the file (a JSON pointer), and the
+// file's positions, so that every error names the line and column of the field at fault.
+struct TraceIn {
+  const nlohmann::json& t;
+  const std::string& path;
+  const JsonPositions& pos;
+  std::string base;  // "", "/2" or "/properties/0/trace"
+
+  [[noreturn]] void fail(const std::string& pointer, const std::string& msg) const {
+    auto [line, col] = pos.at(base + pointer);
+    throw InputError(path, line, col, msg);
+  }
+  std::string field(const nlohmann::json& j, const std::string& at, const char* key) const {
+    if (!j.contains(key) || !j[key].is_string()) fail(at + "/" + key, fmt::format("a trace needs a string '{}'", key));
+    return j[key].get<std::string>();
+  }
+  // An error about the trace (not about a file it names) raised without a position gets
+  // the position of the field it is about.
+  template <class F>
+  auto positioned(const std::string& pointer, F&& f) const -> decltype(f()) {
+    try {
+      return f();
+    } catch (const InputError& e) {
+      if (e.file != path || e.line > 0) throw;
+      fail(pointer, e.what());
+    }
+  }
+};
 
 // A path as recorded, relative to the current directory or else to the trace's directory.
 std::string locate(const std::string& recorded, const std::string& trace_path) {
-  if (std::filesystem::exists(recorded)) return recorded;
+  std::error_code ec;
+  if (std::filesystem::exists(recorded, ec)) return recorded;
   auto alt = std::filesystem::path(trace_path).parent_path() / recorded;
-  return std::filesystem::exists(alt) ? alt.string() : recorded;
+  return std::filesystem::exists(alt, ec) ? alt.string() : recorded;
 }
 
-bool replay_one(const nlohmann::json& t, const std::string& path, std::string& out) {
-  const std::string file = locate(field(t, "file", path), path);
+bool replay_one(const TraceIn& in, std::string& out) {
+  const nlohmann::json& t = in.t;
+  const std::string& path = in.path;
+  const std::string file = locate(in.field(t, "", "file"), path);
+  {
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec))
+      in.fail("/file", "the trace's scenario file '" + file + "' does not exist (as a path from here or from the trace's directory)");
+  }
   std::map<std::string, long> params;
   if (t.contains("params")) {
-    if (!t["params"].is_object()) throw InputError(path, 0, 0, "'params' must be an object of integers");
+    if (!t["params"].is_object()) in.fail("/params", "'params' must be an object of integers");
     for (const auto& [k, v] : t["params"].items()) {
-      if (!v.is_number_integer()) throw InputError(path, 0, 0, "parameter '" + k + "' must be an integer");
+      if (!v.is_number_integer()) in.fail("/params/" + json_pointer_token(k), "parameter '" + k + "' must be an integer");
       params[k] = v.get<long>();
     }
   }
-  const std::string dname = field(t, "design", path);
+  const std::string dname = in.field(t, "", "design");
   const Design* d = find_design(dname);
-  if (!d) throw InputError(path, 0, 0, "the trace names an unknown design '" + dname + "'");
-  Scenario sc = load_scenario(file, params);
+  if (!d) in.fail("/design", "the trace names an unknown design '" + dname + "'");
+  Scenario sc = [&] {
+    try {
+      return load_scenario(file, params);
+    } catch (const InputError& e) {  // a bad parameter is the trace's, not the scenario's
+      const std::string what = e.what();
+      const auto colon = what.find(": ");
+      if (e.line > 0 || !what.starts_with("--param ") || colon == std::string::npos) throw;
+      const std::string name = what.substr(8, colon - 8);
+      in.fail("/params/" + json_pointer_token(name), "parameter '" + name + "': " + what.substr(colon + 2));
+    }
+  }();
   CpuOverrides cpu;  // as the trace was found (absent in traces written before TLBs were modelled)
   if (t.contains("tlb")) {
-    if (!t["tlb"].is_boolean()) throw InputError(path, 0, 0, "'tlb' must be true or false");
+    if (!t["tlb"].is_boolean()) in.fail("/tlb", "'tlb' must be true or false");
     cpu.tlb = t["tlb"].get<bool>();
   }
   if (t.contains("arch")) {
-    if (!t["arch"].is_string()) throw InputError(path, 0, 0, "'arch' must be \"x86\" or \"rcu\"");
+    if (!t["arch"].is_string()) in.fail("/arch", "'arch' must be \"x86\" or \"rcu\"");
     const std::string a = t["arch"].get<std::string>();
-    if (a != "x86" && a != "rcu") throw InputError(path, 0, 0, "'arch' must be \"x86\" or \"rcu\", got '" + a + "'");
+    if (a != "x86" && a != "rcu") in.fail("/arch", "'arch' must be \"x86\" or \"rcu\", got '" + a + "'");
     cpu.arch = a == "x86" ? Arch::X86 : Arch::Rcu;
   }
   apply_cpu_overrides(sc, cpu);
-  check_arch(sc, *d);
-  const std::string pname = field(t, "property", path);
+  in.positioned("/design", [&] { check_arch(sc, *d); });
+  const std::string pname = in.field(t, "", "property");
   std::optional<std::string> pfile;
-  if (t.contains("property_file") && names_property_file(pname)) pfile = locate(field(t, "property_file", path), path);
-  ResolvedProperty resolved = resolve_property({pname, NamedBy::Trace, path, pfile}, sc, d->has_anon_exclusive());
+  if (t.contains("property_file") && names_property_file(pname)) pfile = locate(in.field(t, "", "property_file"), path);
+  ResolvedProperty resolved = in.positioned(t.contains("property_file") ? "/property_file" : "/property", [&] {
+    return resolve_property({pname, NamedBy::Trace, path, pfile}, sc, d->has_anon_exclusive());
+  });
   const Property* prop = resolved.property;
   const std::unique_ptr<SmtProperty>& smt = resolved.smt;
-  if (!t.contains("steps") || !t["steps"].is_array()) throw InputError(path, 0, 0, "a trace needs an array 'steps'");
+  if (!t.contains("steps") || !t["steps"].is_array()) in.fail("/steps", "a trace needs an array 'steps'");
 
   out += fmt::format("replaying {} on {} under {} ({} steps)\n", pname, sc.name, d->name(), t["steps"].size());
   State s = initial_state(sc, *d);
   Expansion ex;
   std::size_t n = 0;
   for (const auto& step : t["steps"]) {
+    const std::string at = "/steps/" + std::to_string(n);
     ++n;
-    const std::string thread = field(step, "thread", path), label = field(step, "label", path);
+    if (!step.is_object()) in.fail(at, fmt::format("step {} must be an object with a 'thread' and a 'label'", n));
+    const std::string thread = in.field(step, at, "thread"), label = in.field(step, at, "label");
     successors(sc, *d, s, ex);
     auto it = std::find_if(ex.succ.begin(), ex.succ.end(), [&](const Successor& su) {
       return sc.threads[su.tid].name == thread && su.label == label;
@@ -82,10 +128,9 @@ bool replay_one(const nlohmann::json& t, const std::string& path, std::string& o
     if (it == ex.succ.end()) {
       std::string can;
       for (const Successor& su : ex.succ) can += fmt::format("\n  {} {}", sc.threads[su.tid].name, su.label);
-      throw InputError(path, 0, 0,
-                       fmt::format("step {} ({} {}) cannot be taken in the state the trace reached; the enabled "
-                                   "steps are:{}",
-                                   n, thread, label, can.empty() ? " none" : can));
+      in.fail(at, fmt::format("step {} ({} {}) cannot be taken in the state the trace reached; the enabled "
+                              "steps are:{}",
+                              n, thread, label, can.empty() ? " none" : can));
     }
     out += fmt::format("  {:>3}. {}  {}\n", n, thread, label);
     for (const std::string& c : describe_changes(sc, *d, s, it->next)) out += "        " + c + "\n";
@@ -166,17 +211,29 @@ int replay(const std::string& path, std::string& out) {
     auto colon = what.find(": ");
     throw InputError(path, line, col, "malformed JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
   }
-  std::vector<nlohmann::json> traces;
-  if (j.is_array()) traces.assign(j.begin(), j.end());
-  else if (j.is_object() && j.contains("properties"))  // a whole `check --format json` report
-    for (const auto& p : j["properties"])
-      if (p.contains("trace")) traces.push_back(p["trace"]);
-  if (j.is_object() && !j.contains("properties")) traces.push_back(j);
-  if (traces.empty()) throw InputError(path, 0, 0, "no trace in the file");
+  const JsonPositions pos(text);
+  std::vector<std::pair<const nlohmann::json*, std::string>> traces;  // each with its JSON pointer
+  if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) traces.emplace_back(&j[i], "/" + std::to_string(i));
+  } else if (j.is_object() && j.contains("properties")) {  // a whole `check --format json` report
+    const nlohmann::json& ps = j["properties"];
+    if (ps.is_array())
+      for (std::size_t i = 0; i < ps.size(); ++i)
+        if (ps[i].is_object() && ps[i].contains("trace"))
+          traces.emplace_back(&ps[i]["trace"], "/properties/" + std::to_string(i) + "/trace");
+  } else if (j.is_object()) {
+    traces.emplace_back(&j, "");
+  }
+  if (traces.empty()) throw InputError(path, 1, 1, "no trace in the file: expected a trace object, an array of them, or a "
+                                                   "`check --format json` report with a violated property");
   bool all_violated = true;
-  for (const auto& t : traces) {
+  for (const auto& [t, base] : traces) {
+    if (!t->is_object()) {
+      auto [line, col] = pos.at(base);
+      throw InputError(path, line, col, "a trace must be a JSON object");
+    }
     if (!out.empty()) out += "\n";
-    all_violated &= replay_one(t, path, out);
+    all_violated &= replay_one(TraceIn{*t, path, pos, base}, out);
   }
   return all_violated ? 1 : 0;
 }

@@ -105,6 +105,14 @@ void Z3Formula::fail_at_text(const std::string& needle, const std::string& msg) 
   throw InputError(file, line, col, msg);
 }
 
+void Z3Formula::fail_at_first_quantifier(const std::string& msg) const {
+  std::size_t p = std::min(text.find("(forall"), text.find("(exists"));
+  if (p == std::string::npos) p = text.find("(assert");
+  if (p == std::string::npos) throw InputError(file, 0, 0, msg);
+  auto [line, col] = line_col(text, p);
+  throw InputError(file, line, col, msg);
+}
+
 // The greatest magnitude each Int node can reach (an over-approximation), refused past
 // kMaxMagnitude.
 void Z3Formula::check_arithmetic() const {
@@ -172,7 +180,10 @@ z3::expr Z3Formula::parse(const std::string& text) {
   } catch (const z3::exception& e) {
     throw parse_error(file, e.msg());
   }
-  if (asserts.size() == 0) throw InputError(file, 0, 0, "the property file asserts nothing: expected (assert FORMULA)");
+  if (asserts.size() == 0) {
+    auto [line, col] = line_col(text, text.empty() || text.back() != '\n' ? text.size() : text.size() - 1);
+    throw InputError(file, line, col, "the property file asserts nothing: expected (assert FORMULA) before the end of the file");
+  }
   return z3::mk_and(asserts);
 }
 
@@ -301,12 +312,12 @@ void Z3Formula::reject_valid_or_unsatisfiable() {
   s.push();
   s.add(!formula);
   if (s.check() == z3::unsat)
-    throw InputError(file, 0, 0, "this property is valid under the signature's axioms: it holds in every state, so it "
+    fail_at_text("(assert", "this property is valid under the signature's axioms: it holds in every state, so it "
                                  "checks nothing");
   s.pop();
   s.add(formula);
   if (s.check() == z3::unsat)
-    throw InputError(file, 0, 0, "this property is unsatisfiable under the signature's axioms: no state can satisfy it");
+    fail_at_text("(assert", "this property is unsatisfiable under the signature's axioms: no state can satisfy it");
 }
 
 }  // namespace cow

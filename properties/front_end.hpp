@@ -61,8 +61,13 @@ struct Z3Formula {
   int add(FormulaNode n);
   int compile(const z3::expr& e);
   void check_arithmetic() const;
-  [[noreturn]] void fail_at_text(const std::string& needle, const std::string& msg) const;
   int bound_depth_ = 0;  // bound variables around the node being compiled
+
+ public:
+  // An error about something Z3 parsed, at the first place `needle` appears in the text.
+  [[noreturn]] void fail_at_text(const std::string& needle, const std::string& msg) const;
+  // An error at the first quantifier of the text (or its first assert).
+  [[noreturn]] void fail_at_first_quantifier(const std::string& msg) const;
 };
 
 }  // namespace cow

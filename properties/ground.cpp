@@ -49,7 +49,7 @@ class Grounder {
     if (auto it = gmemo.find(key); it != gmemo.end()) return it->second;
     check_run_limits("expanding the property's quantifiers");
     if (g.size() >= kMaxGroundNodes)
-      throw InputError(f_.file, 0, 0, fmt::format("the property grows past {} nodes when its quantifiers are expanded "
+      f_.fail_at_first_quantifier(fmt::format("the property grows past {} nodes when its quantifiers are expanded "
                                                   "over this scenario: quantify over fewer variables", kMaxGroundNodes));
     GNode n;
     n.k = k;

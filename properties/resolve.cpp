@@ -22,7 +22,8 @@ InputError unknown(const PropertyName& n) {
   switch (n.by) {
     case NamedBy::User:
       return InputError(n.where, n.line, n.col, "unknown property '" + n.name + "' (known: " + known_names() + ")");
-    case NamedBy::Trace: return InputError(n.where, 0, 0, "the trace names an unknown property '" + n.name + "'");
+    case NamedBy::Trace:
+      return InputError(n.where, n.line, n.col, "the trace names an unknown property '" + n.name + "' (known: " + known_names() + ")");
   }
   UNREACHABLE("bad NamedBy");
 }
@@ -50,7 +51,9 @@ ResolvedProperty resolve_property(const PropertyName& n, const Scenario& sc, boo
     case NamedBy::User:
       if (is_path) throw InputError(file, 0, 0, ec ? "no such property file (" + ec.message() + ")" : "no such property file");
       throw unknown(n);
-    case NamedBy::Trace: throw InputError(n.where, 0, 0, "cannot find the property file " + file);
+    case NamedBy::Trace:
+      if (!n.file) throw unknown(n);
+      throw InputError(n.where, n.line, n.col, "cannot find the property file " + file);
   }
   UNREACHABLE("bad NamedBy");
 }
