@@ -2,13 +2,21 @@
 # The libFuzzer targets (fuzz/README.md): built with clang in build/fuzz, each run for
 # FUZZ_SECONDS (60) on a temporary copy of its committed corpus (the committed corpus is
 # never changed). Exits non-zero if a target does not build or finds a crash.
-# Runs as root on Debian 12 (after .ci/install-deps.sh).
+# Installs clang-16 from Debian 12 if missing (as root, or with sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS="${FUZZ_SECONDS:-60}"
 # clang-16: clang-14 cannot compile libstdc++ 12's std::source_location.
-if ! command -v clang++-16 >/dev/null || [ ! -d /usr/lib/llvm-16/lib/clang/16/lib/linux ]; then
-  apt-get install -y clang-16 libclang-rt-16-dev
+missing=()
+for p in clang-16 libclang-rt-16-dev; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 CC=clang-16 CXX=clang++-16 cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCOWCHECK_FUZZ=ON -DCOWCHECK_TESTS=OFF -DCOWCHECK_WERROR=OFF \
