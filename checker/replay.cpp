@@ -1,7 +1,10 @@
 #include "model/cpu_options.hpp"
 #include "checker/replay.hpp"
 
+#include <climits>
+#include <cstdint>
 #include <filesystem>
+#include <tuple>
 #include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -71,7 +74,8 @@ bool replay_one(const TraceIn& in, std::string& out) {
   if (t.contains("params")) {
     if (!t["params"].is_object()) in.fail("/params", "'params' must be an object of integers");
     for (const auto& [k, v] : t["params"].items()) {
-      if (!v.is_number_integer()) in.fail("/params/" + json_pointer_token(k), "parameter '" + k + "' must be an integer");
+      if (!v.is_number_integer() || (v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t{LONG_MAX}))
+        in.fail("/params/" + json_pointer_token(k), "parameter '" + k + "' must be an integer (of 64 bits)");
       params[k] = v.get<long>();
     }
   }
@@ -210,6 +214,17 @@ int replay(const std::string& path, std::string& out) {
     std::string what = e.what();  // "[json.exception.parse_error.101] parse error at line 1, column 2: ..."
     auto colon = what.find(": ");
     throw InputError(path, line, col, "malformed JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
+  } catch (const nlohmann::json::exception& e) {  // e.g. out_of_range: "number overflow parsing '1e999'"
+    std::string what = e.what();
+    auto bracket = what.find("] ");
+    what = bracket == std::string::npos ? what : what.substr(bracket + 2);
+    int line = 0, col = 0;
+    if (auto q = what.find('\''); q != std::string::npos) {
+      const std::string quoted = what.substr(q + 1, what.rfind('\'') - q - 1);
+      if (auto at = quoted.empty() ? std::string::npos : text.find(quoted); at != std::string::npos)
+        std::tie(line, col) = line_column(text, at + 1);
+    }
+    throw InputError(path, line, col, "malformed JSON: " + what);
   }
   const JsonPositions pos(text);
   std::vector<std::pair<const nlohmann::json*, std::string>> traces;  // each with its JSON pointer
