@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# The libFuzzer targets (fuzz/README.md): built with clang in build/fuzz, each run for
-# FUZZ_SECONDS (60) on a temporary copy of its committed corpus (the committed corpus is
-# never changed). Exits non-zero if a target does not build or finds a crash.
+# The libFuzzer targets (fuzz/README.md): built with clang in build/fuzz, each run on a
+# temporary copy of its committed corpus (the committed corpus is never changed), either
+# for FUZZ_SECONDS (60) from a random seed, or, with FUZZ_RUNS=N, for N inputs from the
+# fixed seed FUZZ_SEED (1): the same inputs on every machine, so a CI run repeats what
+# passed here. Exits non-zero if a target does not build or finds a crash; the input is
+# printed in base64, to be decoded and replayed (fuzz/README.md).
 # Installs clang-16 from Debian 12 if missing (as root, or with sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS="${FUZZ_SECONDS:-60}"
+RUNS="${FUZZ_RUNS:-}"
+SEED="${FUZZ_SEED:-1}"
 # clang-16: clang-14 cannot compile libstdc++ 12's std::source_location.
 missing=()
 for p in clang-16 libclang-rt-16-dev; do
@@ -31,11 +36,24 @@ for t in scenario trace property; do
   cp fuzz/corpus/$t/* "$tmp/$t/corpus/"
   extra=()
   [ "$t" = scenario ] && extra=(-dict=fuzz/scenario.dict)
-  echo "== fuzz_$t: ${SECS}s"
-  if ! build/fuzz/fuzz/fuzz_$t "$tmp/$t/corpus" "${extra[@]}" -max_total_time="$SECS" -max_len=4096 -timeout=10 \
+  if [ -n "$RUNS" ]; then
+    n="$RUNS"
+    [ "$t" = property ] && n=$(( RUNS / 20 ))  # each input compiles a property and asks Z3
+    budget=(-runs="$n" -seed="$SEED")
+    echo "== fuzz_$t: $n inputs from seed $SEED"
+  else
+    budget=(-max_total_time="$SECS")
+    echo "== fuzz_$t: ${SECS}s"
+  fi
+  if ! build/fuzz/fuzz/fuzz_$t "$tmp/$t/corpus" "${extra[@]}" "${budget[@]}" -max_len=4096 -timeout=10 \
       -rss_limit_mb=2048 -artifact_prefix="$tmp/$t/artifacts/" -print_final_stats=1; then
-    echo "fuzz_$t FAILED; its input:" >&2
-    for f in "$tmp/$t/artifacts/"*; do [ -f "$f" ] && { echo "--- $f" >&2; head -c 4096 "$f" | od -c | head -40 >&2; }; done
+    echo "fuzz_$t FAILED; its input, in base64 (decode with base64 -d > crash, replay with" >&2
+    echo "build/fuzz/fuzz/fuzz_$t crash):" >&2
+    for f in "$tmp/$t/artifacts/"*; do
+      [ -f "$f" ] || continue
+      echo "--- $(basename "$f"), $(wc -c < "$f") bytes" >&2
+      base64 -w 100 "$f" >&2 || true
+    done
     status=1
   fi
 done

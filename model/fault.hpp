@@ -20,6 +20,5 @@ bool step_read(Step& st, const Design& d);
 // The thread dies with SIGSEGV (bad address or permission; also SIGBUS): it runs no
 // further op, and its last read shows as killed.
 void sigsegv(Step& st);
-inline constexpr u8 kSegv = 0xFF;  // Thread::seen after the thread was killed
 
 }  // namespace cow

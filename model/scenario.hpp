@@ -187,8 +187,13 @@ struct Scenario {
   // reserved at the first write fault); false: ext2/ext3, which allocate at write-back.
   bool fs_page_mkwrite = true;
 
-  const WriteDef* write(u8 id) const { return id == 0 ? nullptr : &writes.at(id - 1u); }
-  std::string value_name(u8 id) const { return id == 0 ? "0" : writes.at(id - 1u).name; }
+  // A value a frame or a read holds: 0, a write's id, or kSegv (model/fault.hpp) for the
+  // "read" of a thread that was killed.
+  const WriteDef* write(u8 id) const { return id == 0 || id == kSegv ? nullptr : &writes.at(id - 1u); }
+  std::string value_name(u8 id) const {
+    if (id == 0) return "0";
+    return id == kSegv ? "nothing (killed by a signal)" : writes.at(id - 1u).name;
+  }
   std::string mm_name(unsigned mm) const { return processes.at(mm).name; }
 };
 

@@ -172,6 +172,7 @@ struct Thread {
   u8 read_op = 0;     // 1 + index of the op that did the last read, 0: none yet
   bool operator==(const Thread&) const = default;
 };
+inline constexpr u8 kSegv = 0xFF;  // Thread::seen after the thread was killed (model/fault.hpp)
 
 // A GUP reference held on behalf of a driver or a device (O_DIRECT bio, RDMA MR).
 // Owner, virtual page, kind and direction are static: Scenario::pins.

@@ -134,7 +134,7 @@ State permute_threads(const Scenario& sc, const State& s, const u8* perm) {
   State x = s;
   for (unsigned t = 0; t < sc.threads.size(); ++t) {
     Thread th = s.threads[t];
-    if (th.seen != 0xFF) th.seen = value[th.seen];  // 0xFF: killed (SIGSEGV)
+    if (th.seen != kSegv) th.seen = value[th.seen];  // 0xFF: killed (SIGSEGV)
     x.threads[perm[t]] = th;
   }
   for (unsigned p = 0; p < kMaxPins; ++p) x.pins[pin[p]] = s.pins[p];

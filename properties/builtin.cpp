@@ -11,7 +11,7 @@ namespace {
 std::optional<std::string> check_visible(const Scenario& sc, const State& s, bool final, bool dma) {
   for (unsigned t = 0; t < sc.threads.size(); ++t) {
     const Thread& th = s.threads[t];
-    if (th.read_op == 0) continue;
+    if (th.read_op == 0 || th.seen == kSegv) continue;  // killed: its last read is gone
     const Op& op = sc.threads[t].ops[th.read_op - 1u];
     const WriteDef* w = sc.write(op.expect);
     if (!w || w->dma != dma || th.seen == op.expect) continue;

@@ -107,7 +107,7 @@ long thread_or_nil(E e, u8 t) { return t == kNone ? static_cast<long>(e.sc.threa
 const Op* read_op(E e, St s, long t) {
   if (!is_thread(e, t)) return nullptr;
   const Thread& th = s.threads[static_cast<std::size_t>(t)];
-  if (th.read_op == 0 || th.seen == 0xFF) return nullptr;
+  if (th.read_op == 0 || th.seen == kSegv) return nullptr;
   return &e.sc.threads[static_cast<std::size_t>(t)].ops[th.read_op - 1u];
 }
 // The rmap counts of every frame in this state, one pass over the page tables and pins.
@@ -240,7 +240,7 @@ std::vector<SigFunction> build() {
       {"thread_finished", {T}, B, "the thread has run all its operations (or was killed)",
        [](E e, St s, A a) -> long { return is_thread(e, a[0]) && thread_finished(e.sc, s, static_cast<unsigned>(a[0])); }},
       {"thread_killed", {T}, B, "the thread died of SIGSEGV (or SIGBUS)",
-       [](E e, St s, A a) -> long { return is_thread(e, a[0]) && s.threads[a[0]].seen == 0xFF; }},
+       [](E e, St s, A a) -> long { return is_thread(e, a[0]) && s.threads[a[0]].seen == kSegv; }},
       {"thread_has_read", {T}, B, "the thread has done a read (a load)", [](E e, St s, A a) -> long { return read_op(e, s, a[0]) != nullptr; }},
       {"thread_read_value", {T}, D, "the value the thread's last read returned (initial if none)",
        [](E e, St s, A a) -> long { return read_op(e, s, a[0]) ? s.threads[a[0]].seen : 0; }},
