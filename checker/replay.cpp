@@ -13,6 +13,7 @@
 #include "checker/trace.hpp"
 #include "model/input_error.hpp"
 #include "model/input_file.hpp"
+#include "model/text_position.hpp"
 #include "model/paths.hpp"
 #include "model/threads.hpp"
 #include "model/scenario_load.hpp"
@@ -39,17 +40,6 @@ struct TraceIn {
   std::string field(const nlohmann::json& j, const std::string& at, const char* key) const {
     if (!j.contains(key) || !j[key].is_string()) fail(at + "/" + key, fmt::format("a trace needs a string '{}'", key));
     return j[key].get<std::string>();
-  }
-  // An error about the trace (not about a file it names) raised without a position gets
-  // the position of the field it is about.
-  template <class F>
-  auto positioned(const std::string& pointer, F&& f) const -> decltype(f()) {
-    try {
-      return f();
-    } catch (const InputError& e) {
-      if (e.file != path || e.line > 0) throw;
-      fail(pointer, e.what());
-    }
   }
 };
 
@@ -85,12 +75,8 @@ bool replay_one(const TraceIn& in, std::string& out) {
   Scenario sc = [&] {
     try {
       return load_scenario(file, params);
-    } catch (const InputError& e) {  // a bad parameter is the trace's, not the scenario's
-      const std::string what = e.what();
-      const auto colon = what.find(": ");
-      if (e.line > 0 || !what.starts_with("--param ") || colon == std::string::npos) throw;
-      const std::string name = what.substr(8, colon - 8);
-      in.fail("/params/" + json_pointer_token(name), "parameter '" + name + "': " + what.substr(colon + 2));
+    } catch (const ParamOverrideError& e) {  // a bad parameter is the trace's, not the scenario's
+      in.fail("/params/" + json_pointer_token(e.key), "parameter '" + e.key + "': " + e.detail);
     }
   }();
   CpuOverrides cpu;  // as the trace was found (absent in traces written before TLBs were modelled)
@@ -105,13 +91,13 @@ bool replay_one(const TraceIn& in, std::string& out) {
     cpu.arch = a == "x86" ? Arch::X86 : Arch::Rcu;
   }
   apply_cpu_overrides(sc, cpu);
-  in.positioned("/design", [&] { check_arch(sc, *d); });
+  check_arch(sc, *d);
   const std::string pname = in.field(t, "", "property");
   std::optional<std::string> pfile;
   if (t.contains("property_file") && names_property_file(pname)) pfile = locate(in.field(t, "", "property_file"), path);
-  ResolvedProperty resolved = in.positioned(t.contains("property_file") ? "/property_file" : "/property", [&] {
-    return resolve_property({pname, NamedBy::Trace, path, pfile}, sc, d->has_anon_exclusive());
-  });
+  PropertyName named{pname, NamedBy::Trace, path, pfile};
+  std::tie(named.line, named.col) = in.pos.at(in.base + (t.contains("property_file") ? "/property_file" : "/property"));
+  ResolvedProperty resolved = resolve_property(named, sc, d->has_anon_exclusive());
   const Property* prop = resolved.property;
   const std::unique_ptr<SmtProperty>& smt = resolved.smt;
   if (!t.contains("steps") || !t["steps"].is_array()) in.fail("/steps", "a trace needs an array 'steps'");
@@ -159,20 +145,6 @@ bool replay_one(const TraceIn& in, std::string& out) {
   return violated;
 }
 
-// The line and column (from 1) of byte `pos` (from 1, as nlohmann reports it) of `text`.
-std::pair<int, int> line_column(const std::string& text, std::size_t pos) {
-  int line = 1, col = 1;
-  for (std::size_t i = 0; i + 1 < pos && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return {line, col};
-}
-
 // A trace is a few levels deep; nlohmann's parser recurses once per level, so a file of
 // a hundred thousand '[' would overflow the stack. Refused before parsing, positioned.
 void check_json_nesting(const std::string& path, const std::string& text) {
@@ -209,22 +181,23 @@ int replay(const std::string& path, std::string& out) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    auto [line, col] = line_column(text, e.byte);
-    std::string what = e.what();  // "[json.exception.parse_error.101] parse error at line 1, column 2: ..."
-    auto colon = what.find(": ");
-    throw InputError(path, line, col, "malformed JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
-  } catch (const nlohmann::json::exception& e) {  // e.g. out_of_range: "number overflow parsing '1e999'"
+  } catch (const nlohmann::json::exception& e) {
+    // "[json.exception.parse_error.101] parse error at line 1, column 2: ...", positioned by
+    // e.byte; others (out_of_range: "number overflow parsing '1e999'") by the quoted text.
     std::string what = e.what();
-    auto bracket = what.find("] ");
-    what = bracket == std::string::npos ? what : what.substr(bracket + 2);
-    int line = 0, col = 0;
-    if (auto q = what.find('\''); q != std::string::npos) {
-      const std::string quoted = what.substr(q + 1, what.rfind('\'') - q - 1);
-      if (auto at = quoted.empty() ? std::string::npos : text.find(quoted); at != std::string::npos)
-        std::tie(line, col) = line_column(text, at + 1);
+    std::pair<int, int> at{0, 0};
+    if (const auto* pe = dynamic_cast<const nlohmann::json::parse_error*>(&e)) {
+      at = text_position(text, pe->byte > 0 ? pe->byte - 1 : 0);
+      if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
+    } else {
+      if (auto bracket = what.find("] "); bracket != std::string::npos) what = what.substr(bracket + 2);
+      if (auto q = what.find('\''); q != std::string::npos) {
+        const std::string quoted = what.substr(q + 1, what.rfind('\'') - q - 1);
+        if (auto off = quoted.empty() ? std::string::npos : text.find(quoted); off != std::string::npos)
+          at = text_position(text, off);
+      }
     }
-    throw InputError(path, line, col, "malformed JSON: " + what);
+    throw InputError(path, at.first, at.second, "malformed JSON: " + what);
   }
   const JsonPositions pos(text);
   std::vector<std::pair<const nlohmann::json*, std::string>> traces;  // each with its JSON pointer

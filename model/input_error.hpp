@@ -23,4 +23,14 @@ struct InputError : std::runtime_error {
   }
 };
 
+// A --param override the scenario cannot take (no such parameter, or a value out of range):
+// `key` names it and `detail` says what is wrong, so that a replayed trace, whose
+// parameters are not the command line's, can point at its own field instead.
+struct ParamOverrideError : InputError {
+  std::string key, detail;
+  ParamOverrideError(std::string file_, std::string key_, const std::string& value_text, std::string detail_)
+      : InputError(std::move(file_), 0, 0, "--param " + key_ + value_text + ": " + detail_),
+        key(std::move(key_)), detail(std::move(detail_)) {}
+};
+
 }  // namespace cow

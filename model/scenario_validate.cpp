@@ -29,9 +29,8 @@ void overrides_declared(const std::string& file, const Env& declared, const std:
     if (declared.count(k)) continue;
     std::string list;
     for (const auto& [pk, pv] : declared) list += (list.empty() ? "" : ", ") + pk;
-    throw InputError(file, 0, 0,
-                     "--param " + k + ": the scenario has no parameter '" + k + "' (it has: " +
-                         (list.empty() ? "none" : list) + ")");
+    throw ParamOverrideError(file, k, "", "the scenario has no parameter '" + k + "' (it has: " +
+                                              (list.empty() ? "none" : list) + ")");
   }
 }
 
@@ -50,8 +49,8 @@ void param_value(const std::string& key, std::int64_t value, const ExprPos& at) 
 
 void override_value(const std::string& file, const std::string& key, long value) {
   if (value < 0 || value > kMaxParam)
-    throw InputError(file, 0, 0, "--param " + key + "=" + std::to_string(value) + ": a parameter must be between 0 and " +
-                                     std::to_string(kMaxParam));
+    throw ParamOverrideError(file, key, "=" + std::to_string(value),
+                             "a parameter must be between 0 and " + std::to_string(kMaxParam));
 }
 
 void matrix_key(const Env& params, const std::string& key, const ExprPos& at) {

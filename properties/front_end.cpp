@@ -12,6 +12,7 @@
 
 #include "model/input_error.hpp"
 #include "model/input_file.hpp"
+#include "model/text_position.hpp"
 
 namespace cow {
 
@@ -47,20 +48,6 @@ constexpr int kMaxBoundVariables = 32;  // nested bound variables (properties/sm
 constexpr long double kMaxFunctionValue = 65536.0L;
 constexpr long double kMaxMagnitude = 4611686018427387904.0L;  // 2^62
 
-// The line and column (from 1) of byte `pos` of `text`.
-std::pair<int, int> line_col(const std::string& text, std::size_t pos) {
-  int line = 1, col = 1;
-  for (std::size_t i = 0; i < pos && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return {line, col};
-}
-
 // Refuses text nested deeper than kMaxNesting, before Z3 parses it: 20,000 nested `not`
 // would overflow the stack of whatever walks the formula recursively.
 void check_nesting(const std::string& file, const std::string& text) {
@@ -74,7 +61,7 @@ void check_nesting(const std::string& file, const std::string& text) {
       i = end == std::string::npos ? text.size() : end;
     } else if (c == '(') {
       if (++depth > kMaxNesting) {
-        auto [line, col] = line_col(text, i);
+        auto [line, col] = text_position(text, i);
         throw InputError(file, line, col,
                          "the property is nested more than " + std::to_string(kMaxNesting) +
                              " parentheses deep (cowcheck's limit): write it with fewer levels");
@@ -99,17 +86,18 @@ Z3Formula::Z3Formula(const Scenario& s, std::string f) : sc(s), file(std::move(f
 // An error about something Z3 parsed, at the first place `needle` appears in the text
 // (the start of the file if nowhere: Z3's terms carry no positions).
 void Z3Formula::fail_at_text(const std::string& needle, const std::string& msg) const {
-  const std::size_t p = needle.empty() ? std::string::npos : text.find(needle);
-  if (p == std::string::npos) throw InputError(file, 0, 0, msg);
-  auto [line, col] = line_col(text, p);
-  throw InputError(file, line, col, msg);
+  fail_at_offset(needle.empty() ? std::string::npos : text.find(needle), msg);
 }
 
 void Z3Formula::fail_at_first_quantifier(const std::string& msg) const {
   std::size_t p = std::min(text.find("(forall"), text.find("(exists"));
-  if (p == std::string::npos) p = text.find("(assert");
+  fail_at_offset(p != std::string::npos ? p : text.find("(assert"), msg);
+}
+
+// At byte `p` of the text; npos: no position.
+void Z3Formula::fail_at_offset(std::size_t p, const std::string& msg) const {
   if (p == std::string::npos) throw InputError(file, 0, 0, msg);
-  auto [line, col] = line_col(text, p);
+  auto [line, col] = text_position(text, p);
   throw InputError(file, line, col, msg);
 }
 
@@ -181,7 +169,7 @@ z3::expr Z3Formula::parse(const std::string& text) {
     throw parse_error(file, e.msg());
   }
   if (asserts.size() == 0) {
-    auto [line, col] = line_col(text, text.empty() || text.back() != '\n' ? text.size() : text.size() - 1);
+    auto [line, col] = text_position(text, text.empty() || text.back() != '\n' ? text.size() : text.size() - 1);
     throw InputError(file, line, col, "the property file asserts nothing: expected (assert FORMULA) before the end of the file");
   }
   return z3::mk_and(asserts);

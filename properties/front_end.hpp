@@ -62,6 +62,8 @@ struct Z3Formula {
   int compile(const z3::expr& e);
   void check_arithmetic() const;
   int bound_depth_ = 0;  // bound variables around the node being compiled
+  // An error at byte `p` of the text (std::string::npos: at no position).
+  [[noreturn]] void fail_at_offset(std::size_t p, const std::string& msg) const;
 
  public:
   // An error about something Z3 parsed, at the first place `needle` appears in the text.
