@@ -61,7 +61,7 @@ std::map<std::string, long> parse_params(const std::vector<std::string>& kvs) {
 }
 
 struct CheckArgs {
-  std::string scenario, design, format = "text", trace_out, tlb, arch;
+  std::string scenario, design, format = "text", trace_out, tlb, arch, memory_model;
   std::vector<std::string> params, properties;
   unsigned threads = 0;
   unsigned long long max_states = 0, max_memory = 0;
@@ -93,7 +93,7 @@ int do_check(const CheckArgs& a) {
   req.design = a.design;
   req.params = parse_params(a.params);
   req.properties = a.properties;
-  req.cpu = {parse_tlb_option(a.tlb), parse_arch_option(a.arch)};
+  req.cpu = {parse_tlb_option(a.tlb), parse_arch_option(a.arch), parse_memory_model_option(a.memory_model)};
   req.explore.full = a.full;
   req.explore.por = a.por;
   req.explore.symmetry = a.symmetry;
@@ -238,6 +238,9 @@ int main(int argc, char** argv) {
       ->check(kCount);
   check->add_option("--tlb", ca.tlb, "on or off: model each CPU's TLB (default: the scenario's `tlb` key)");
   check->add_option("--arch", ca.arch, "x86 or rcu: what protects GUP-fast (default: the scenario's `arch` key, else x86)");
+  check->add_option("--memory-model", ca.memory_model,
+                    "sc, tso or lkmm: how CPUs order the lockless accesses (default: the scenario's `memory_model` key, "
+                    "else sc)");
   check->add_flag("--full", ca.full, "explore the whole state space even after every property failed");
   check->add_flag("--all-traces", ca.all_traces, "print a counterexample for every violated property");
   check->add_flag("--por", ca.por, "partial-order reduction: fewer states, same verdicts (the trace may be longer)");
@@ -260,9 +263,10 @@ int main(int argc, char** argv) {
   compare->add_option("--format", co.format, "md, csv or json");
   compare->add_option("--out", out_file, "write the table to FILE too");
   compare->add_option("--time-limit", co.time_limit, "per run, seconds (0: no limit)")->check(kSeconds);
-  std::string ctlb, carch;
+  std::string ctlb, carch, cmm;
   compare->add_option("--tlb", ctlb, "on or off for every scenario (default: each scenario's `tlb` key)");
   compare->add_option("--arch", carch, "x86 or rcu for every scenario (default: each scenario's `arch` key)");
+  compare->add_option("--memory-model", cmm, "sc, tso or lkmm for every scenario (default: each scenario's key, else sc)");
   compare->add_flag("--por", co.por, "partial-order reduction (states counted in the reduced graph)");
   compare->add_flag("--symmetry", co.symmetry, "frame symmetry (states counted up to renaming of frames)");
   bool no_costs = false;
@@ -317,7 +321,7 @@ int main(int argc, char** argv) {
       }
       if (co.designs.empty() || designs.back() == ',') throw InputError("--designs expects all, or design names separated by commas, got '" + designs + "'");
       co.params = parse_params(cparams);
-      co.cpu = {parse_tlb_option(ctlb), parse_arch_option(carch)};
+      co.cpu = {parse_tlb_option(ctlb), parse_arch_option(carch), parse_memory_model_option(cmm)};
       co.costs = !no_costs;
       std::string table = run_compare(co);
       std::cout << table;

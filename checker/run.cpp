@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "model/input_error.hpp"
+#include "model/memory_model.hpp"
 #include "model/input_file.hpp"
 #include "model/names.hpp"
 #include "model/scenario_load.hpp"
@@ -31,6 +32,7 @@ CheckRun run_check(const CheckRequest& req) {
   run.scenario = load_scenario(req.scenario_file, req.params);
   apply_cpu_overrides(run.scenario, req.cpu);
   check_arch(run.scenario, *run.design);
+  check_memory_model_reductions(run.scenario, req.explore.por, req.explore.symmetry);
   ExploreOptions opt = req.explore;
   opt.properties.clear();
   const std::vector<std::string>& names = req.properties.empty() ? run.scenario.properties : req.properties;

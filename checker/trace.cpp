@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include "model/invariant.hpp"
+#include "model/gup_fast_weak.hpp"
+#include "model/memory_model.hpp"
 #include "model/names.hpp"
 #include "model/paths.hpp"
 #include "model/symmetry.hpp"
@@ -105,6 +107,7 @@ unsigned vma_readers_of(const Vma& v) { return v.lock & kVmaReaders; }
 std::string pte_text(const Pte& p) {
   if (p.swapped())
     return fmt::format("swap entry (slot of {}){}", frame_name(p.frame), (p.flags & kPteSwpExclusive) ? " exclusive" : "");
+  if (p.cleared()) return fmt::format("none (cleared by ptep_clear_flush; {} to be set again)", frame_name(p.frame));
   if (!p.present()) return "none";
   const bool dirty = p.flags & kPteDirty;
   return fmt::format("{} {}{}", p.writable() ? "rw" : "ro", frame_name(p.frame),
@@ -279,8 +282,22 @@ std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, c
       if (a.tlb[t][v] != b.tlb[t][v])
         out.push_back(fmt::format("{} TLB page {}: {} -> {}{}", name, v, tlb_text(a.tlb[t][v]), tlb_text(b.tlb[t][v]),
                                   (b.tlb[t][v] & kTlbValid) ? "" : " (flushed)"));
-    if (ta.op != tb.op && thread_finished(sc, b, t) && tb.seen != 0xFF) out.push_back(name + " finished");
+    if (ta.op != tb.op && thread_finished(sc, b, t) && tb.seen != kSegv) out.push_back(name + " finished");
+    if ((ta.saved & kGupSavedEarly) != (tb.saved & kGupSavedEarly) && (tb.saved & kGupSavedEarly))
+      out.push_back(fmt::format("{} loaded PageAnonExclusive = {} early (its CPU uses this value at gup_must_unshare)",
+                                name, (tb.saved & kGupSavedEarlyAe) ? 1 : 0));
   }
+  // The store buffer (weak memory models): what entered it, what left it for memory.
+  auto in = [](const State& s, const Buffered& x) {
+    return std::find(s.buffered.begin(), s.buffered.end(), x) != s.buffered.end();
+  };
+  for (const Buffered& x : b.buffered)
+    if (x.tid != kNone && !in(a, x))
+      out.push_back(fmt::format("{}'s store buffer holds {}: not yet visible to other CPUs", sc.threads[x.tid].name,
+                                buffered_text(x)));
+  for (const Buffered& x : a.buffered)
+    if (x.tid != kNone && !in(b, x))
+      out.push_back(fmt::format("{}'s store buffer: {} is now in memory", sc.threads[x.tid].name, buffered_text(x)));
   return out;
 }
 

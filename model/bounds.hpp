@@ -15,5 +15,6 @@ inline constexpr std::size_t kMaxPins = 6;      // GUP references held by driver
 inline constexpr std::size_t kMaxOps = 24;      // operations per thread
 inline constexpr std::size_t kMaxWrites = 254;  // distinct data values written in a scenario
 inline constexpr std::size_t kHalves = 2;       // each page holds two independently written halves
+inline constexpr std::size_t kMaxBuffered = 2;  // stores in flight, over all CPUs (weak memory models)
 
 }  // namespace cow

@@ -23,9 +23,28 @@ std::optional<Arch> parse_arch_option(const std::string& v) {
                    "by RCU: a flush does not wait for GUP-fast), got '" + v + "'");
 }
 
+const char* memory_model_name(MemoryModel m) {
+  switch (m) {
+    case MemoryModel::Sc: return "sc";
+    case MemoryModel::Tso: return "tso";
+    case MemoryModel::Lkmm: return "lkmm";
+  }
+  return "?";
+}
+
+std::optional<MemoryModel> parse_memory_model_option(const std::string& v) {
+  if (v.empty()) return std::nullopt;
+  if (v == "sc") return MemoryModel::Sc;
+  if (v == "tso") return MemoryModel::Tso;
+  if (v == "lkmm") return MemoryModel::Lkmm;
+  throw InputError("--memory-model must be sc (sequential consistency), tso (x86-TSO) or lkmm (the Linux-kernel "
+                   "memory model), got '" + v + "'");
+}
+
 void apply_cpu_overrides(Scenario& sc, const CpuOverrides& o) {
   if (o.tlb) sc.tlb = *o.tlb;
   if (o.arch) sc.arch = *o.arch;
+  if (o.memory_model) sc.memory_model = *o.memory_model;
 }
 
 namespace {
@@ -53,10 +72,19 @@ void check_arch(const Scenario& sc, const Design& d) {
 }
 
 std::string cpu_text(const Scenario& sc) {
-  return std::string(sc.tlb ? "TLBs modelled" : "TLBs not modelled (an access reads the PTE)") + "; arch " +
-         arch_name(sc.arch) +
-         (sc.arch == Arch::X86 ? " (a TLB flush is an IPI that waits for GUP-fast)"
-                               : " (page tables freed by RCU: a flush does not wait for GUP-fast)");
+  std::string s = std::string(sc.tlb ? "TLBs modelled" : "TLBs not modelled (an access reads the PTE)") + "; arch " +
+                  arch_name(sc.arch) +
+                  (sc.arch == Arch::X86 ? " (a TLB flush is an IPI that waits for GUP-fast)"
+                                        : " (page tables freed by RCU: a flush does not wait for GUP-fast)");
+  switch (sc.memory_model) {
+    case MemoryModel::Sc: break;  // the default: said only when it is not
+    case MemoryModel::Tso: s += "; memory model tso (x86-TSO: a plain store may pass a later load)"; break;
+    case MemoryModel::Lkmm:
+      s += "; memory model lkmm (unordered atomics sit in a store buffer, loads may be read early, as far as the "
+           "barriers allow)";
+      break;
+  }
+  return s;
 }
 
 }  // namespace cow

@@ -15,11 +15,13 @@ class Design;
 struct CpuOverrides {
   std::optional<bool> tlb;
   std::optional<Arch> arch;
+  std::optional<MemoryModel> memory_model;
 };
 
 // "on" / "off" and "x86" / "rcu" from the command line; InputError naming the option otherwise.
 std::optional<bool> parse_tlb_option(const std::string& v);
 std::optional<Arch> parse_arch_option(const std::string& v);
+std::optional<MemoryModel> parse_memory_model_option(const std::string& v);
 
 void apply_cpu_overrides(Scenario& sc, const CpuOverrides& o);
 

@@ -133,8 +133,33 @@ const char* kind_name(DesignKind k) {
   UNREACHABLE("bad DesignKind");
 }
 
-const std::array<TraitField, 12>& trait_fields() {
-  static const std::array<TraitField, 12> fields{{
+std::string ae_barriers_text(unsigned char bits) {
+  if (bits == 0) return "none";
+  std::string s;
+  auto add = [&](AeBarrier b, const char* name) {
+    if (bits & b) s += (s.empty() ? "" : ", ") + std::string(name);
+  };
+  add(kAeShareMb, "share smp_mb");
+  add(kAeClearMb, "clear smp_mb__after_atomic");
+  add(kAePinMb, "pin smp_mb__after_atomic");
+  add(kAeUnshareRmb, "unshare smp_rmb");
+  return s;
+}
+
+namespace {
+std::string ae_barriers_cpp(unsigned char bits) {
+  if (bits == 0) return "0";
+  if (bits == kAeAllBarriers) return "kAeAllBarriers";
+  std::string s;
+  for (auto [b, name] : {std::pair{kAeShareMb, "kAeShareMb"}, {kAeClearMb, "kAeClearMb"}, {kAePinMb, "kAePinMb"},
+                         {kAeUnshareRmb, "kAeUnshareRmb"}})
+    if (bits & b) s += (s.empty() ? "" : " | ") + std::string(name);
+  return s;
+}
+}  // namespace
+
+const std::array<TraitField, 13>& trait_fields() {
+  static const std::array<TraitField, 13> fields{{
       {"gup_fast_walk", "GUP-fast walk", "GUP-fast's PTE walk: get_page with no re-check (x86 gup.c), or grab and re-check the PTE (mm/gup.c)",
        [](const DesignTraits& t) -> std::string { return walk_name(t.gup_fast_walk); },
        [](const DesignTraits& t) { return cpp_enum("GupFastWalk", walk_name, t.gup_fast_walk); }},
@@ -171,6 +196,11 @@ const std::array<TraitField, 12>& trait_fields() {
       {"fork_vma_lock", "fork's VMA locks", "which VMAs dup_mmap write-locks (vma_start_write) before copying them",
        [](const DesignTraits& t) -> std::string { return fork_vma_lock_name(t.fork_vma_lock); },
        [](const DesignTraits& t) { return cpp_enum("ForkVmaLock", fork_vma_lock_name, t.fork_vma_lock); }},
+      {"ae_barriers", "PageAnonExclusive barriers",
+       "the barriers between clearing PageAnonExclusive and GUP-fast's pin (088b8aa537c2, 6.1); they order only "
+       "under a weak --memory-model",
+       [](const DesignTraits& t) { return ae_barriers_text(t.ae_barriers); },
+       [](const DesignTraits& t) { return ae_barriers_cpp(t.ae_barriers); }},
   }};
   return fields;
 }

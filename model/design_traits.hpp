@@ -113,6 +113,18 @@ enum class ForkVmaLock : unsigned char {
   WithAnonVma,            // P2: only a VMA whose anon_vma is set (anon_vma_fork, copy_page_range)
 };
 
+// The memory barriers of the PageAnonExclusive protocol, a bit each (088b8aa537c2 "mm: fix
+// PageAnonExclusive clearing racing with concurrent RCU GUP-fast", 6.1, adds all four).
+// They order only under a weak memory model (model/memory_model.hpp).
+enum AeBarrier : unsigned char {
+  kAeShareMb = 1 << 0,     // page_try_share_anon_rmap: smp_mb() before page_maybe_dma_pinned()
+  kAeClearMb = 1 << 1,     // page_try_share_anon_rmap: smp_mb__after_atomic() after ClearPageAnonExclusive()
+  kAePinMb = 1 << 2,       // try_grab_folio: smp_mb__after_atomic() after the pin, before the PTE re-check
+  kAeUnshareRmb = 1 << 3,  // gup_must_unshare: smp_rmb() before PageAnonExclusive()
+  kAeAllBarriers = kAeShareMb | kAeClearMb | kAePinMb | kAeUnshareRmb,
+};
+std::string ae_barriers_text(unsigned char bits);
+
 // What kind of code a design models.
 enum class DesignKind : unsigned char {
   Release,   // a kernel release (or release candidate) as tagged
@@ -143,6 +155,7 @@ struct DesignTraits {
   KsmWrprotect ksm_wrprotect = KsmWrprotect::PteWrite;
   FaultLock fault_lock = FaultLock::MmapLock;
   ForkVmaLock fork_vma_lock = ForkVmaLock::None;
+  unsigned char ae_barriers = 0;  // AeBarrier bits
 };
 
 // The fields of DesignTraits that select a shared path, for tables and for
@@ -155,7 +168,7 @@ struct TraitField {
   std::string (*text)(const DesignTraits&);
   std::string (*cpp)(const DesignTraits&);
 };
-const std::array<TraitField, 12>& trait_fields();
+const std::array<TraitField, 13>& trait_fields();
 
 const char* kind_name(DesignKind k);
 

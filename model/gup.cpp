@@ -5,7 +5,9 @@
 #include "model/gup.hpp"
 
 #include "model/fault.hpp"
+#include "model/gup_fast_weak.hpp"
 #include "model/invariant.hpp"
+#include "model/memory_model.hpp"
 #include "model/kernel.hpp"
 #include "model/locks.hpp"
 #include "model/paths.hpp"
@@ -231,13 +233,24 @@ bool step_gup_op(Step& st, const Design& d) {
       [[fallthrough]];
     case kPcR1:
       if (gup_fast_read_pte(st, d)) {
+        if (weak_ae_paths(st.sc, d)) gup_fast_weak_read(st, st.s.pte(st.def().mm, op.page));
         st.go(kPcR2);
       } else {
         st.count(Cost::GupFastFallback);
         st.go(kPcS0);
       }
       return true;
+    case kPcR3:
+    case kPcR4:
+      INVARIANT(weak_ae_paths(st.sc, d), "GUP-fast at r3/r4 under sequential consistency");
+      [[fallthrough]];
     case kPcR2:  // the reference; a design that re-checks the PTE may fall back here
+      if (weak_ae_paths(st.sc, d)) {  // r2 .. r4 as steps of their own (model/gup_fast_weak.cpp)
+        const bool last = t.pc == kPcR4;
+        if (!gup_fast_weak_step(st, d)) return false;
+        if (last && t.pc == kPcR4) gup_done(st);
+        return true;
+      }
       if (gup_fast_get_page(st, d)) {
         gup_done(st);
       } else {

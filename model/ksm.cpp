@@ -5,6 +5,7 @@
 #include "model/invariant.hpp"
 #include "model/kernel.hpp"
 #include "model/locks.hpp"
+#include "model/memory_model.hpp"
 #include "model/paths.hpp"
 #include "model/tlb.hpp"
 
@@ -78,6 +79,103 @@ Wp write_protect_page(Step& st, const Design& d, unsigned mm, unsigned v, u8 f) 
   return Wp::Done;
 }
 
+// write_protect_page of an exclusive anonymous page under a weak memory model
+// (model/memory_model.hpp), as the steps 088b8aa537c2's comment names (mm/ksm.c and
+// include/linux/rmap.h, v5.19 and v6.1), the PT lock held throughout:
+//   (A1) entry = ptep_clear_flush(vma, pvmw.address, pvmw.pte);                 q1
+//   (A2) if (page_mapcount(page) + 1 + swapped != page_count(page)) {           qa
+//                set_pte_at(mm, pvmw.address, pvmw.pte, entry); goto out_unlock; }
+//        /* See page_try_share_anon_rmap(): clear PTE first. */
+//        if (anon_exclusive && page_try_share_anon_rmap(page)) {
+//                set_pte_at(mm, pvmw.address, pvmw.pte, entry); goto out_unlock; }
+//   page_try_share_anon_rmap, 6.1:
+//        /* Paired with the memory barrier in try_grab_folio(). */
+//        if (IS_ENABLED(CONFIG_HAVE_FAST_GUP))
+//                smp_mb();
+//        if (unlikely(page_maybe_dma_pinned(page)))
+//                return -EBUSY;
+//   (A3) ClearPageAnonExclusive(page);
+//        /*
+//         * This is conceptually a smp_wmb() paired with the smp_rmb() in
+//         * gup_must_unshare().
+//         */
+//        if (IS_ENABLED(CONFIG_HAVE_FAST_GUP))
+//                smp_mb__after_atomic();
+//   (A4) entry = pte_mkclean(pte_wrprotect(entry)); set_pte_at_notify(...);     qb
+//        out_unlock: pte_unmap_unlock(ptep, ptl);   (a release)                  qc
+// 5.19's page_try_share_anon_rmap has neither barrier. ptep_clear_flush is a
+// value-returning exchange and a TLB flush; on x86 the flush's IPI waits for IRQs-off
+// GUP-fast walkers, with arch "rcu" it does not. The cleared entry keeps its frame
+// (kPteCleared); the saved flags are the thread's `saved`.
+bool weak_write_protect_applies(const Step& st, const Design& d, unsigned mm, unsigned v, u8 f) {
+  if (!weak_ae_paths(st.sc, d)) return false;
+  const Pte& p = st.s.pte(mm, v);
+  return p.present() && p.frame == f && (st.s.frames[f].flags & kFrameAnonExclusive);
+}
+
+bool weak_write_protect_step(Step& st, const Design& d, unsigned mm, unsigned v, u8 f) {
+  Thread& t = st.self();
+  Pte& p = st.s.pte(mm, v);
+  Frame& fr = st.s.frames[f];
+  auto restore = [&](const char* label) {  // set_pte_at(entry), pte_unmap_unlock
+    p.flags = static_cast<u8>(t.saved - 1);
+    t.saved = 0;
+    locks::spin_unlock(st.s.ptl(mm), st.tid);
+    st.label = label;
+    st.go(kPcQ4);
+    return true;
+  };
+  switch (t.pc) {
+    case kPcQ1:  // (A1)
+      if (st.s.ptl(mm).holder != kNone) return false;
+      if (st.sc.arch == Arch::X86 && gup_fast_irqs_off(st.sc, st.s, mm)) return false;  // the flush IPI waits
+      if (!locks::try_spin_lock(st.s.ptl(mm), st.tid)) return false;
+      t.saved = static_cast<u8>(1 + p.flags);
+      p.flags = kPteCleared;
+      flush_tlb_page(st, mm, v);
+      st.label = "write_protect_page:ptep_clear_flush";
+      st.go(kPcQa);
+      return true;
+    case kPcQa: {  // (A2), (A3)
+      const bool mb = d.traits().ae_barriers & kAeShareMb;
+      if (mb && !buffer_empty(st.s, st.tid)) return false;
+      const unsigned swapped = (fr.flags & kFrameSwapCache) ? 1 : 0;
+      if (fr.mapcount + 1u + swapped != fr.refcount)
+        return restore("write_protect_page:page_mapcount + 1 != page_count(set_pte_at: fail)");
+      if (fr.pincount > 0)
+        return restore(mb ? "page_try_share_anon_rmap:smp_mb+page_maybe_dma_pinned(EBUSY: set_pte_at, fail)"
+                          : "page_try_share_anon_rmap:page_maybe_dma_pinned(EBUSY: set_pte_at, fail)");
+      if (!buffer_rmw(st, kBufAeClear, f)) return false;
+      st.label = mb ? "page_try_share_anon_rmap:smp_mb+page_maybe_dma_pinned(no)+ClearPageAnonExclusive"
+                    : "page_try_share_anon_rmap:page_maybe_dma_pinned(no)+ClearPageAnonExclusive";
+      st.go(kPcQb);
+      return true;
+    }
+    case kPcQb: {  // [6.1: smp_mb__after_atomic] (A4)
+      const bool mb = d.traits().ae_barriers & kAeClearMb;
+      if (mb && !buffer_empty(st.s, st.tid)) return false;
+      d.unshare_table(st, mm);  // (cow-pte-table: break COW PTE before changing an entry)
+      Pte& q = st.s.pte(mm, v);
+      q.flags = static_cast<u8>((t.saved - 1) & ~(kPteWrite | kPteDirty));  // pte_mkclean(pte_wrprotect(entry))
+      if ((t.saved - 1) & kPteWrite) st.count(Cost::PteWrprotect);
+      t.saved = 0;
+      st.label = mb ? "smp_mb__after_atomic+write_protect_page:set_pte_at_notify(pte_mkclean(pte_wrprotect))"
+                    : "write_protect_page:set_pte_at_notify(pte_mkclean(pte_wrprotect))";
+      st.go(kPcQc);
+      return true;
+    }
+    case kPcQc:  // pte_unmap_unlock: a release, after every earlier store
+      if (!buffer_empty(st.s, st.tid)) return false;
+      locks::spin_unlock(st.s.ptl(mm), st.tid);
+      st.s.frames[f].flags |= kFrameKsm;  // set_page_stable_node: PageKsm
+      st.label = "write_protect_page:pte_unmap_unlock+PageKsm";
+      st.go(kPcQ2);
+      return true;
+    default:
+      UNREACHABLE("bad pc in weak write_protect_page");
+  }
+}
+
 }  // namespace
 
 // ksm_do_scan -> cmp_and_merge_page -> try_to_merge_two_pages (mm/ksm.c, 2.6.33+):
@@ -120,9 +218,15 @@ bool step_ksm_scan(Step& st, const Design& d) {
       st.go(kPcQ1);
       return true;
     }
+    case kPcQa:
+    case kPcQb:
+    case kPcQc:
+      return weak_write_protect_step(st, d, mm, op.page, t.frame);
     case kPcQ1:
     case kPcQ2: {
       const bool first = t.pc == kPcQ1;
+      if (first && weak_write_protect_applies(st, d, mm, op.page, t.frame))
+        return weak_write_protect_step(st, d, mm, op.page, t.frame);
       const Wp r = first ? write_protect_page(st, d, mm, op.page, t.frame) : write_protect_page(st, d, mm, op.merge, t.idx);
       if (r == Wp::Busy) return false;
       if (r == Wp::Failed) {

@@ -45,6 +45,11 @@ enum Pc : u8 {
   // its check, as a step of its own (the IPI waits for GUP-fast walkers; the check did
   // not): of the KSM page (q1f), of the page merged (q2f)
   kPcQ1f, kPcQ2f,
+  // Under a weak memory model (model/memory_model.hpp), GUP-fast's steps after the
+  // reference (r2): the PTE re-check (r3), gup_must_unshare (r4); and KSM's
+  // write_protect_page of an exclusive page in four: ptep_clear_flush (q1), the checks and
+  // ClearPageAnonExclusive (qa), set_pte_at_notify (qb), pte_unmap_unlock (qc)
+  kPcR3, kPcR4, kPcQa, kPcQb, kPcQc,
 };
 
 struct Successor {
@@ -59,7 +64,9 @@ struct Expansion {
   bool out_of_frames = false;  // some step needed more than kMaxFrames frames
 };
 
-// Every enabled step of `s`, threads in id order (each thread has at most one).
+// Every enabled step of `s`, threads in id order (each thread has at most one, except
+// under a weak memory model: model/memory_model.hpp adds stores reaching memory and early
+// loads after them).
 void successors(const Scenario& sc, const Design& d, const State& s, Expansion& out);
 
 // Records, in `after`, a change made in place to a page table two mms share.

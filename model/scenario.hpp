@@ -96,6 +96,12 @@ enum class Advice : u8 { DontFork, DoFork, DontNeed };
 enum class Arch : u8 { X86, Rcu };
 const char* arch_name(Arch a);
 
+// How the CPUs order the lockless accesses of the PageAnonExclusive protocol
+// (model/memory_model.hpp): sequential consistency, x86-TSO, or the Linux-kernel memory
+// model (tools/memory-model).
+enum class MemoryModel : u8 { Sc, Tso, Lkmm };
+const char* memory_model_name(MemoryModel m);
+
 struct Op {
   OpKind kind{};
   u8 page = 0;      // virtual page (write, read, odirect_read, pin_longterm, madvise)
@@ -183,6 +189,8 @@ struct Scenario {
   bool tlb = false;
   // How GUP-fast is kept from walking what an unmapper frees (the `arch` key, --arch).
   Arch arch = Arch::X86;
+  // How CPUs order lockless accesses (the `memory_model` key, --memory-model).
+  MemoryModel memory_model = MemoryModel::Sc;
   // The file system implements ->page_mkwrite (ext4, xfs, btrfs: blocks are allocated or
   // reserved at the first write fault); false: ext2/ext3, which allocate at write-back.
   bool fs_page_mkwrite = true;

@@ -38,7 +38,7 @@ class Parser {
     }
     sc_.file = file_;
     check_keys(root, {"name", "summary", "source", "properties", "params", "matrix", "filesystem", "tlb", "arch",
-                      "process", "thread"});
+                      "memory_model", "process", "thread"});
     sc_.name = req_string(root, "name");
     sc_.summary = opt_string(root, "summary");
     load_params(root);
@@ -252,6 +252,11 @@ class Parser {
                         "(page tables freed by RCU: a flush does not wait for GUP-fast)") == 0
                      ? Arch::X86
                      : Arch::Rcu;
+    if (root.get("memory_model"))
+      sc_.memory_model = static_cast<MemoryModel>(
+          choice(root, root, "memory_model", {"sc", "tso", "lkmm"},
+                 "'memory_model' must be \"sc\" (sequential consistency), \"tso\" (x86-TSO) or \"lkmm\" "
+                 "(the Linux-kernel memory model)"));
   }
 
   void load_filesystem(const toml::table& root) {

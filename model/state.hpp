@@ -70,6 +70,10 @@ enum PteFlag : u8 {
   kPteDirty = 1 << 2,
   kPteSwap = 1 << 3,
   kPteSwpExclusive = 1 << 4,
+  // Under a weak memory model (model/memory_model.hpp): ptep_clear_flush has cleared the
+  // entry, under the PT lock, to set it again (KSM's write_protect_page): lockless walkers
+  // read it as none, the rmap still counts the page as mapped. frame is kept.
+  kPteCleared = 1 << 5,
 };
 struct Pte {
   u8 frame = kNone;
@@ -78,6 +82,7 @@ struct Pte {
   bool swapped() const { return flags & kPteSwap; }
   bool none() const { return !(flags & (kPtePresent | kPteSwap)); }
   bool writable() const { return flags & kPteWrite; }
+  bool cleared() const { return flags & kPteCleared; }
   bool operator==(const Pte&) const = default;
 };
 
@@ -170,9 +175,25 @@ struct Thread {
   u8 frame = kNone;   // local `f`: the frame GUP found / pinned
   u8 seen = 0;        // value returned by the thread's last read
   u8 read_op = 0;     // 1 + index of the op that did the last read, 0: none yet
+  // A local of the weak memory model's steps (model/memory_model.hpp), 0 otherwise:
+  // GUP-fast's PageAnonExclusive read early (1 + the bit); KSM's saved PTE flags (1 + flags).
+  u8 saved = 0;
   bool operator==(const Thread&) const = default;
 };
 inline constexpr u8 kSegv = 0xFF;  // Thread::seen after the thread was killed (model/fault.hpp)
+
+// A store a CPU has made that other CPUs do not see yet (a store-buffer entry), under a
+// weak memory model (model/memory_model.hpp): `tid` kNone for a free slot.
+struct Buffered {
+  u8 tid = kNone;
+  u8 kind = 0;  // BufferedKind
+  u8 frame = kNone;
+  bool operator==(const Buffered&) const = default;
+};
+enum BufferedKind : u8 {
+  kBufPinAdd = 1,   // folio_ref_add(folio, refs * (GUP_PIN_COUNTING_BIAS - 1)): pincount + 1
+  kBufAeClear = 2,  // ClearPageAnonExclusive (clear_bit)
+};
 
 // A GUP reference held on behalf of a driver or a device (O_DIRECT bio, RDMA MR).
 // Owner, virtual page, kind and direction are static: Scenario::pins.
@@ -201,6 +222,7 @@ struct State {
   // A user load or store uses the entry when there is one, even after the PTE changed;
   // a flush (flush_tlb_page, flush_tlb_mm, ptep_clear_flush) removes entries.
   std::array<std::array<u8, kMaxVpages>, kMaxThreads> tlb{};
+  std::array<Buffered, kMaxBuffered> buffered{};  // stores in flight (weak memory models only)
   RwLock brlock;  // Arcangeli's global big-reader lock (design brlock only)
   u8 free_blocks = 0;  // the file system's free blocks (0: a write into a hole gets ENOSPC)
   bool operator==(const State&) const = default;

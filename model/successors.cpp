@@ -11,6 +11,7 @@
 #include "model/kernel.hpp"
 #include "model/ksm.hpp"
 #include "model/madvise.hpp"
+#include "model/memory_model.hpp"
 #include "model/mlock.hpp"
 #include "model/mm_ops.hpp"
 #include "model/pagecache.hpp"
@@ -146,6 +147,7 @@ void successors(const Scenario& sc, const Design& d, const State& s, Expansion& 
     su.cost = st.cost;
     if (d.shares_page_tables()) mark_shared_table_writes(s, su.next);  // (no other design shares one)
   }
+  if (weak_memory(sc)) weak_successors(sc, d, s, out);  // stores reaching memory, early loads
 }
 
 }  // namespace cow

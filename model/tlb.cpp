@@ -27,7 +27,8 @@ void flush_tlb_mm(Step& st, unsigned mm) {
 
 bool gup_fast_walking(const Scenario& sc, const State& s, unsigned t) {
   if (thread_finished(sc, s, t)) return false;
-  return is_gup_fast_op(sc.threads[t].ops[s.threads[t].op].kind) && s.threads[t].pc == kPcR2;
+  const u8 pc = s.threads[t].pc;
+  return is_gup_fast_op(sc.threads[t].ops[s.threads[t].op].kind) && (pc == kPcR2 || pc == kPcR3 || pc == kPcR4);
 }
 
 bool gup_fast_irqs_off(const Scenario& sc, const State& s, unsigned mm) {

@@ -118,7 +118,7 @@ const SigEnv::Derived& derived(E e, St s) {
   d.epoch = e.epoch;
   for (unsigned mm = 0; mm < e.sc.processes.size(); ++mm)
     for (const Pte& p : s.tables[s.mms[mm].table].pte)
-      if (p.present() && p.frame < kMaxFrames) d.mapped[p.frame]++;
+      if ((p.present() || p.cleared()) && p.frame < kMaxFrames) d.mapped[p.frame]++;  // cleared: to be set again
   for (unsigned i = 0; i < e.sc.pins.size(); ++i)
     if (s.pins[i].state == kPinActive && s.pins[i].frame < kMaxFrames) d.pinned[s.pins[i].frame]++;
   return d;

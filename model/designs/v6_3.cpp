@@ -1,7 +1,7 @@
 // Design v6.3: Linux 6.3, the baseline for the per-VMA-lock designs. Its fork, COW and GUP
-// paths are v6.0's as the model has them (6.1's 088b8aa537c2 adds memory barriers to
-// GUP-fast and page_try_share_anon_rmap, which the model's sequentially consistent
-// memory cannot show; the folio conversions change names, not steps). What matters here
+// paths are v6.1's as the model has them (v6.0's, with 088b8aa537c2's memory barriers,
+// which order only under a weak --memory-model; the folio conversions change names, not
+// steps). What matters here
 // is what it lacks: every user page fault takes mmap_lock, so fork's
 //   mmap_write_lock_killable(oldmm)               (kernel/fork.c dup_mmap)
 // keeps every fault of the parent out until
