@@ -9,6 +9,7 @@
 #include "model/names.hpp"
 #include "model/paths.hpp"
 #include "model/symmetry.hpp"
+#include "model/tlb.hpp"
 #include "model/threads.hpp"
 
 namespace cow {
@@ -283,7 +284,9 @@ std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, c
         out.push_back(fmt::format("{} TLB page {}: {} -> {}{}", name, v, tlb_text(a.tlb[t][v]), tlb_text(b.tlb[t][v]),
                                   (b.tlb[t][v] & kTlbValid) ? "" : " (flushed)"));
     if (ta.op != tb.op && thread_finished(sc, b, t) && tb.seen != kSegv) out.push_back(name + " finished");
-    if ((ta.saved & kGupSavedEarly) != (tb.saved & kGupSavedEarly) && (tb.saved & kGupSavedEarly))
+    const bool gup_fast_local = !thread_finished(sc, b, t) && (tb.pc == kPcR3 || tb.pc == kPcR4) &&
+                                kernel::is_gup_fast_op(sc.threads[t].ops[tb.op].kind);  // saved is GupSaved
+    if (gup_fast_local && !(ta.saved & kGupSavedEarly) && (tb.saved & kGupSavedEarly))
       out.push_back(fmt::format("{} loaded PageAnonExclusive = {} early (its CPU uses this value at gup_must_unshare)",
                                 name, (tb.saved & kGupSavedEarlyAe) ? 1 : 0));
   }

@@ -5,6 +5,7 @@
 #include "model/locks.hpp"
 #include "model/mlock.hpp"
 #include "model/paths.hpp"
+#include "model/swap_out_weak.hpp"
 #include "model/tlb.hpp"
 
 namespace cow {
@@ -171,8 +172,13 @@ bool step_mm_op(Step& st, const Design& d) {
       if (wr ? !locks::try_down_write(lock, st.tid) : !locks::try_down_read(lock)) return false;
       st.go(kPcM1);
       return true;
+    case kPcSa:
+    case kPcSb:
+      return swap_out_weak_step(st, d, mm, op.page);
     case kPcM1:
       if (!ptl_free(st.s, op.kind, mm)) return false;
+      if (op.kind == OpKind::SwapOut && swap_out_weak_applies(st, d, mm, op.page))
+        return swap_out_weak_step(st, d, mm, op.page);  // (A1) .. (A4) as steps (model/swap_out_weak.cpp)
       // vma_start_write on the VMAs the op changes (per-VMA locks): wait for their readers
       if ((op.kind == OpKind::Munmap || op.kind == OpKind::Mprotect) && !vma_start_write(st, d, mm, op.page)) return false;
       if (op.kind == OpKind::Exit)

@@ -50,6 +50,9 @@ enum Pc : u8 {
   // write_protect_page of an exclusive page in four: ptep_clear_flush (q1), the checks and
   // ClearPageAnonExclusive (qa), set_pte_at_notify (qb), pte_unmap_unlock (qc)
   kPcR3, kPcR4, kPcQa, kPcQb, kPcQc,
+  // ... and swap-out's try_to_unmap_one of an exclusive page: after ptep_clear_flush (m1),
+  // page_try_share_anon_rmap (sa), the swap entry and pte_unmap_unlock (sb)
+  kPcSa, kPcSb,
 };
 
 struct Successor {
