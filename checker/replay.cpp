@@ -90,6 +90,12 @@ bool replay_one(const TraceIn& in, std::string& out) {
     if (a != "x86" && a != "rcu") in.fail("/arch", "'arch' must be \"x86\" or \"rcu\", got '" + a + "'");
     cpu.arch = a == "x86" ? Arch::X86 : Arch::Rcu;
   }
+  if (t.contains("memory_model")) {  // (absent in traces written before weak memory models: sc)
+    const auto& m = t["memory_model"];
+    if (!m.is_string() || (m != "sc" && m != "tso" && m != "lkmm"))
+      in.fail("/memory_model", "'memory_model' must be \"sc\", \"tso\" or \"lkmm\"");
+    cpu.memory_model = parse_memory_model_option(m.get<std::string>());
+  }
   apply_cpu_overrides(sc, cpu);
   check_arch(sc, *d);
   const std::string pname = in.field(t, "", "property");
