@@ -3,6 +3,7 @@
 //   compare  every design x every scenario, one table
 //   list     designs | scenarios | properties | signature
 //   replay   re-execute a JSON counterexample
+//   litmus   a weak-memory counterexample as a herd7 litmus test
 // Exit status (model/exit_status.hpp): 0 holds, 1 violation, 2 bad input or usage,
 // 3 incomplete (a limit or a signal stopped it), 4 internal error.
 #include <algorithm>
@@ -20,6 +21,7 @@
 
 #include "checker/compare.hpp"
 #include "checker/design_tables.hpp"
+#include "checker/litmus.hpp"
 #include "checker/replay.hpp"
 #include "checker/report.hpp"
 #include "model/exit_status.hpp"
@@ -284,6 +286,12 @@ int main(int argc, char** argv) {
   CLI::App* replay_cmd = app.add_subcommand("replay", "re-execute a JSON counterexample step by step and check it");
   replay_cmd->add_option("trace", replay_file, "a file written by check --trace-out (or check --format json)")->required();
 
+  std::string litmus_file, litmus_design;
+  CLI::App* litmus_cmd = app.add_subcommand(
+      "litmus", "write a weak-memory counterexample (PageAnonExclusive vs GUP-fast) as a herd7 litmus test for the LKMM");
+  litmus_cmd->add_option("trace", litmus_file, "a file written by check --trace-out under --memory-model lkmm")->required();
+  litmus_cmd->add_option("--design", litmus_design, "the barriers of this design instead of the trace's (e.g. the fix)");
+
   std::string list_what, list_dir = "scenarios", list_format = "text";
   CLI::App* list = app.add_subcommand("list", "list designs, their traits or hooks, scenarios or properties");
   list->add_option("what", list_what, "designs | traits | hooks | scenarios | properties | signature")->required();
@@ -307,6 +315,10 @@ int main(int argc, char** argv) {
     if (*check) return do_check(ca);
     if (*list) return do_list(list_what, list_dir, list_format);
     if (*new_design) return do_new_design(nd_name, nd_base, nd_out);
+    if (*litmus_cmd) {
+      std::cout << litmus(litmus_file, litmus_design);
+      return 0;
+    }
     if (*replay_cmd) {
       std::string out;
       int rc = replay(replay_file, out);
