@@ -1,6 +1,7 @@
 #include "checker/compare.hpp"
 
 #include <algorithm>
+#include <map>
 #include <filesystem>
 #include <thread>
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 
 #include "checker/design_matrix.hpp"
 #include "checker/run.hpp"
+#include "model/cpu_options.hpp"
 #include "model/input_error.hpp"
 #include "model/run_limits.hpp"
 #include "model/names.hpp"
@@ -76,13 +78,22 @@ const char* const kVacuousNote =
     "vacuous: the whole state space was explored and no execution finishes (each loops forever or deadlocks), "
     "so nothing can be said to hold; `cowcheck check` on the row prints an execution that never finishes.";
 
-std::vector<CompareRow> compare_rows(const CompareOptions& opt) {
+std::vector<CompareRow> compare_rows(const CompareOptions& opt, std::vector<std::string>* refused) {
   std::vector<CompareRow> rows;
   const std::vector<std::string> designs = design_names(opt.designs);
   for (const std::string& file : scenario_files(opt.scenarios)) {
     const Scenario probe = load_scenario(file);
     for (const auto& params : settings(probe, opt.params))
       for (const std::string& d : designs) {
+        {  // a design the scenario's CPU refuses (check_arch: arch "rcu" and a GUP-fast that
+           // relies on the x86 flush IPI) has no row: `check` would refuse it (exit 2)
+          Scenario sc = probe;
+          apply_cpu_overrides(sc, opt.cpu);
+          if (const Design* design = find_design(d); design && !arch_runs(sc, *design)) {
+            if (refused) refused->push_back(probe.name + ": " + d);
+            continue;
+          }
+        }
         CheckRequest req;
         req.scenario_file = file;
         req.design = d;
@@ -227,9 +238,27 @@ std::string run_compare(const CompareOptions& opt) {
     if (opt.papers.empty()) throw InputError("--paper and --intro go with --papers DIR");
     check_papers_dir(opt);  // before the long part
   }
-  const std::vector<CompareRow> rows = compare_rows(opt);
+  std::vector<std::string> refused;
+  const std::vector<CompareRow> rows = compare_rows(opt, &refused);
   if (!opt.papers.empty()) write_design_matrix(rows, opt);
-  return render_compare(rows, opt);
+  std::string out = render_compare(rows, opt);
+  if (!refused.empty() && opt.format == "md") {
+    std::map<std::string, std::vector<std::string>> by_scenario;  // "scenario: design", once each
+    for (const std::string& r : refused) {
+      const auto colon = r.find(": ");
+      std::vector<std::string>& ds = by_scenario[r.substr(0, colon)];
+      if (std::find(ds.begin(), ds.end(), r.substr(colon + 2)) == ds.end()) ds.push_back(r.substr(colon + 2));
+    }
+    std::string list;
+    for (const auto& [scenario, ds] : by_scenario) {
+      std::string names;
+      for (const std::string& n : ds) names += (names.empty() ? "" : ", ") + n;
+      list += (list.empty() ? "" : "; ") + scenario + " (" + names + ")";
+    }
+    out += "\nNot run (arch \"rcu\": these designs' GUP-fast relies on the x86 flush IPI, and `check` refuses "
+           "them): " + list + ".\n";
+  }
+  return out;
 }
 
 }  // namespace cow

@@ -44,9 +44,10 @@ struct CompareRow {
   std::optional<CostResult> costs;  // absent with --no-costs
 };
 
-// The rows, in order: scenario files (directories sorted), matrix entries, designs.
-// Throws InputError on bad input.
-std::vector<CompareRow> compare_rows(const CompareOptions& opt);
+// The rows, in order: scenario files (directories sorted), matrix entries, designs. A
+// design the scenario's arch refuses (check_arch) has no row; `refused` gets
+// "scenario: design" for each. Throws InputError on bad input.
+std::vector<CompareRow> compare_rows(const CompareOptions& opt, std::vector<std::string>* refused = nullptr);
 
 // The table in opt.format.
 std::string render_compare(const std::vector<CompareRow>& rows, const CompareOptions& opt);

@@ -167,8 +167,11 @@ void write_design_matrix(const std::vector<CompareRow>& rows, const CompareOptio
     std::size_t end = i;
     while (end < rows.size() && rows[end].file == rows[i].file) ++end;
     const CompareRow& first = rows[i];
-    md += fmt::format("\n{} {}\n\n{} (`{}`). {}.\n\n| params | design |", named_paper(opt) ? "###" : "##", first.scenario,
-                      first.summary, first.file, first.cpu);
+    md += fmt::format("\n{} {}\n\n{} (`{}`). {}.{}\n\n| params | design |", named_paper(opt) ? "###" : "##", first.scenario,
+                      first.summary, first.file, first.cpu,
+                      first.cpu.find("arch rcu") != std::string::npos
+                          ? " The designs whose GUP-fast relies on the x86 flush IPI (before 4.13) do not run here"
+                          : "");
     for (const std::string& p : first.properties) md += " " + p + " |";
     md += " states |";
     if (opt.costs) {

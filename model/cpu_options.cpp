@@ -56,12 +56,16 @@ bool uses_gup_fast(const Scenario& sc) {
 }
 }  // namespace
 
-void check_arch(const Scenario& sc, const Design& d) {
+bool arch_runs(const Scenario& sc, const Design& d) {
   // Before 4.13 (e585513b76f7) x86 had its own GUP-fast (arch/x86/mm/gup.c), which takes
   // get_page() on what it read, trusting the flush IPI; the model's designs of those
   // kernels and proposals against them run only as x86.
   const bool x86_only = d.traits().gup_fast_walk == GupFastWalk::NoRecheck || kernel_before(d.traits().kernel, "4.13");
-  if (sc.arch != Arch::Rcu || !x86_only || !uses_gup_fast(sc)) return;
+  return sc.arch != Arch::Rcu || !x86_only || !uses_gup_fast(sc);
+}
+
+void check_arch(const Scenario& sc, const Design& d) {
+  if (arch_runs(sc, d)) return;
   throw InputError(sc.file, 0, 0,
                    "arch \"rcu\" cannot run design '" + std::string(d.name()) + "' (kernel " +
                        std::string(d.traits().kernel) +

@@ -29,6 +29,8 @@ void apply_cpu_overrides(Scenario& sc, const CpuOverrides& o);
 // GUP-fast that does not re-check the PTE (x86's gup_pte_range before 4.13) relies on the
 // flush IPI, so it cannot run with arch = "rcu" in a scenario that uses GUP-fast.
 void check_arch(const Scenario& sc, const Design& d);
+// Whether check_arch accepts the pair.
+bool arch_runs(const Scenario& sc, const Design& d);
 
 // One line for reports: "TLBs modelled; arch x86 (flush IPIs wait for GUP-fast)".
 std::string cpu_text(const Scenario& sc);

@@ -6,7 +6,10 @@
 #include <string>
 #include <string_view>
 
+#include "model/cpu_options.hpp"
 #include "model/design.hpp"
+#include "model/input_error.hpp"
+#include "model/scenario_load.hpp"
 
 namespace cow::test {
 
@@ -26,6 +29,19 @@ inline bool skip_design(const Design& d) { return quick() && !in_quick_set(d); }
 // run also covers scenarios/selftests/, small variations on the same kernel paths.
 inline bool skip_scenario(const std::string& file) {
   return quick() && file.find("/scenarios/selftests/") != std::string::npos;
+}
+
+// Whether cowcheck runs design d on the scenario at all: a scenario with arch = "rcu"
+// and GUP-fast is refused (exit 2) by the designs whose GUP-fast relies on the x86 flush
+// IPI (check_arch); the whole-library tests skip those pairs, tests/test_memory_model.cpp
+// checks the refusal.
+inline bool runs_on(const std::string& file, const Design& d) {
+  try {
+    check_arch(load_scenario(file), d);
+    return true;
+  } catch (const InputError&) {
+    return false;
+  }
 }
 
 }  // namespace cow::test

@@ -99,7 +99,7 @@ TEST_CASE("the parallel search agrees with one thread on every scenario and desi
   for (const std::string& file : files)
     for (const Design* d : all_designs())
       for (bool full : {false, true}) {
-        if (test::skip_design(*d) || test::skip_scenario(file)) continue;
+        if (test::skip_design(*d) || test::skip_scenario(file) || !test::runs_on(file, *d)) continue;
         auto run = [&](unsigned threads) {
           CheckRequest req;
           req.scenario_file = file;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "tests/quick.hpp"
 #include "checker/litmus.hpp"
 #include "checker/replay.hpp"
 #include "checker/report.hpp"
@@ -297,4 +298,32 @@ TEST_CASE("memory model: the litmus export refuses a trace that is not such a ra
   std::ofstream(path) << json_report(run).dump(2);
   CHECK_THROWS_AS(litmus(path), InputError);
   std::filesystem::remove(path);
+}
+
+TEST_CASE("memory model: the 088b8aa537c2 scenarios (arch rcu) are refused by designs that rely on the flush IPI",
+          "[memory-model][quick]") {
+  for (const char* file : {"ksm_ro_pin_fast.toml", "swapout_pin_fast.toml"}) {
+    INFO(file);
+    CHECK_FALSE(test::runs_on(scenario(file), *find_design("v2.6.27")));
+    CHECK_FALSE(test::runs_on(scenario(file), *find_design("brlock")));
+    CHECK(test::runs_on(scenario(file), *find_design("v5.19")));
+    CheckRequest req;
+    req.scenario_file = scenario(file);
+    req.design = "v2.6.27";
+    CHECK_THROWS_AS(run_check(req), InputError);
+  }
+}
+
+TEST_CASE("memory model: the litmus tests in papers/memory-ordering/ are what cowcheck writes", "[memory-model][litmus]") {
+  for (const char* name : {"ksm_ro_pin_fast", "swapout_pin_fast"}) {
+    const std::string path = trace_file((std::string(name) + ".toml").c_str(), "v5.19");
+    for (const char* design : {"v5.19", "v6.1"}) {
+      INFO(name << " " << design);
+      std::ifstream in(std::string(COWCHECK_SOURCE_DIR) + "/papers/memory-ordering/" + name + "-" + design + ".litmus");
+      std::stringstream committed;
+      committed << in.rdbuf();
+      CHECK(committed.str() == litmus(path, design));
+    }
+    std::filesystem::remove(path);
+  }
 }

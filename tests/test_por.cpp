@@ -223,7 +223,7 @@ TEST_CASE("every reduction reaches the plain search's verdicts on every scenario
         if (big && (dn == "v5.8" || dn == "v5.9-rc" || dn == "v5.9" || dn == "v5.11" || d->shares_page_tables() ||
                     kernel_before("5.19", d->traits().kernel)))
           continue;
-        if (test::skip_design(*d) || (test::quick() && (big || !full))) continue;
+        if (test::skip_design(*d) || (test::quick() && (big || !full)) || !test::runs_on(c.file, *d)) continue;
         // The per-VMA-lock designs declare every step dependent (model/footprint.cpp), so
         // POR leaves their graphs whole: the exhaustive search alone, and no hash
         // compaction alone (mode 4), keep the test's time in bounds.
