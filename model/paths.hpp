@@ -45,6 +45,11 @@ enum Pc : u8 {
   // its check, as a step of its own (the IPI waits for GUP-fast walkers; the check did
   // not): of the KSM page (q1f), of the page merged (q2f)
   kPcQ1f, kPcQ2f,
+  // do_wp_page's sleep for the page lock (2.6.29 .. 5.8): lock_page (w6), then
+  // pte_offset_map_lock, pte_same and the decision under the page lock (w7)
+  kPcW6, kPcW7,
+  // hold_page_lock: holding the page lock, unlock_page + put_page next (p1)
+  kPcP1,
 };
 
 struct Successor {
