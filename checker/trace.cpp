@@ -164,6 +164,7 @@ std::string flags_text(const Design& d, const Frame& f) {
   if (f.flags & kFrameSwapCache) add("PageSwapCache");
   if (f.flags & kFrameGup) add("PG_gup");
   if (f.flags & kFrameKsm) add("PageKsm");
+  if (f.flags & kFramePageLocked) add("PG_locked");
   if (f.flags & kFramePageCache) add((f.pg & kPgBlock) ? "page cache" : "page cache (hole: no block)");
   if (f.pg & kPgDirty) add("PG_dirty");
   if (f.pg & kPgWriteback) add("PG_writeback");
@@ -174,7 +175,8 @@ std::string flags_text(const Design& d, const Frame& f) {
   return s.empty() ? "-" : s;
 }
 unsigned shown_flags(const Design& d, const Frame& f) {
-  std::uint8_t m = kFrameSwapCache | kFrameGup | kFramePageCache | kFrameKsm | (d.has_anon_exclusive() ? kFrameAnonExclusive : 0);
+  std::uint8_t m = kFrameSwapCache | kFrameGup | kFramePageCache | kFrameKsm | kFramePageLocked |
+                   (d.has_anon_exclusive() ? kFrameAnonExclusive : 0);
   return (f.flags & m) | (unsigned{static_cast<std::uint8_t>(f.pg & ~kPgFileRw)} << 8);
 }
 

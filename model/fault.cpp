@@ -8,6 +8,7 @@
 #include "model/kernel.hpp"
 #include "model/locks.hpp"
 #include "model/mlock.hpp"
+#include "model/page_lock.hpp"
 #include "model/pagecache.hpp"
 #include "model/paths.hpp"
 #include "model/tlb.hpp"
@@ -23,6 +24,18 @@ void sigsegv(Step& st) {
 
 namespace {
 
+// do_swap_page (mm/memory.c, v2.6.27) takes the swap-cache page's lock before it maps it:
+//   lock_page(page);
+//   delayacct_clear_flag(DELAYACCT_PF_SWAPIN);
+// (lock_page_or_retry in 5.x, folio_lock_or_retry in 6.x.) While another holds the lock
+// the fault waits: the step is not enabled.
+bool swap_page_locked(Step& st, const Pte& p) {
+  if (!page_locked(st.s, p.frame)) return false;
+  st.label = "do_swap_page:lock_page(sleeps)";
+  st.blocked = true;
+  return true;
+}
+
 // handle_pte_fault for a write, PT lock held (mm/memory.c, v2.6.27 .. 5.19):
 //   pte_none: vma_is_anonymous -> do_anonymous_page; else do_fault (do_cow_fault for a
 //       private mapping, the shared-file fault for a shared one);
@@ -34,6 +47,7 @@ VmFault write_fault(Step& st, const Design& d, unsigned mm, unsigned v) {
   Pte& p = st.s.pte(mm, v);
   const Vma* vma = find_vma(st.s, mm, v);
   if (p.swapped()) {  // do_swap_page, then do_wp_page if it mapped the page read-only
+    if (swap_page_locked(st, p)) return 0;
     VmFault ret = d.do_swap_page(st, mm, v, kFaultFlagWrite);
     if (!st.s.pte(mm, v).writable() && !(ret & kVmFaultWrite)) {
       ret |= d.do_wp_page(st, mm, v, kFaultFlagWrite);
@@ -107,7 +121,7 @@ VmFault handle_write_fault(Step& st, const Design& d, unsigned mm, unsigned v) {
 VmFault handle_read_fault(Step& st, const Design& d, unsigned mm, unsigned v) {
   if (!st.s.pte(mm, v).present()) d.unshare_table(st, mm);  // (cow-pte-table: break COW PTE first)
   const Pte& p = st.s.pte(mm, v);
-  if (p.swapped()) return d.do_swap_page(st, mm, v, 0);
+  if (p.swapped()) return swap_page_locked(st, p) ? 0 : d.do_swap_page(st, mm, v, 0);
   if (const Vma* vma = find_vma(st.s, mm, v); p.none() && vma && (vma->flags & kVmFile)) {
     do_read_fault(st, mm, v, *vma);  // the page-cache page, read-only
     return 0;
@@ -150,6 +164,26 @@ bool fault_needs_retry(const Step& st, const Design& d, unsigned mm, unsigned v,
     case FaultLock::VmaLockAnonPrepareUnlocked: return false;
   }
   UNREACHABLE("bad FaultLock");
+}
+
+// The end of the fault proper (w3, w7), the PT lock held: pte_unmap_unlock, then
+// VM_FAULT_SIGBUS's signal, the second half of a split wp_page_copy (w5), or up_read (w4).
+template <class Unlock>
+bool fault_done(Step& st, unsigned mm, Unlock&& unlock) {
+  Thread& t = st.self();
+  locks::spin_unlock(st.s.ptl(mm), st.tid);
+  if (st.sigbus) {  // do_page_fault: VM_FAULT_SIGBUS -> do_sigbus (after up_read)
+    unlock();
+    sigsegv(st);
+    return true;
+  }
+  if (st.copy_pending) {  // wp_page_copy: the copy is made, the PT lock dropped
+    t.idx = static_cast<u8>((t.idx & kFaultUnderVmaLock) | (t.idx & kFaultOldFrame));
+    st.go(kPcW5);
+    return true;
+  }
+  st.go(kPcW4);
+  return true;
 }
 
 // The page fault path of arch/x86/mm/fault.c do_page_fault (v2.6.27; do_user_addr_fault
@@ -223,19 +257,49 @@ bool step_fault(Step& st, const Design& d, bool write) {
       }
       st.split_copy = st.sc.tlb && write;
       fault_locked(st, d, mm, op.page, write);
-      locks::spin_unlock(st.s.ptl(mm), st.tid);
-      if (st.sigbus) {  // do_page_fault: VM_FAULT_SIGBUS -> do_sigbus (after up_read)
-        unlock();
-        sigsegv(st);
+      if (st.lock_page_wait != kNone) {
+        // do_wp_page (2.6.29 .. 5.8): trylock_page failed: page_cache_get(old_page);
+        // pte_unmap_unlock(page_table, ptl); then lock_page (w6)
+        t.frame = st.lock_page_wait;
+        st.lock_page_wait = kNone;
+        get_page(st.s, t.frame);
+        locks::spin_unlock(st.s.ptl(mm), st.tid);
+        st.label = "do_wp_page:trylock_page(failed):page_cache_get+pte_unmap_unlock";
+        st.go(kPcW6);
         return true;
       }
-      if (st.copy_pending) {  // wp_page_copy: the copy is made, the PT lock dropped
-        t.idx = static_cast<u8>((t.idx & kFaultUnderVmaLock) | (t.idx & kFaultOldFrame));
-        st.go(kPcW5);
-        return true;
-      }
-      st.go(kPcW4);
+      return fault_done(st, mm, unlock);
+    case kPcW6:  // do_wp_page: lock_page(old_page), which sleeps until the holder unlocks it
+      st.label = "do_wp_page:lock_page";
+      if (page_locked(st.s, t.frame)) return false;
+      lock_page(st.s, t.frame);
+      st.go(kPcW7);
       return true;
+    case kPcW7: {  // do_wp_page: pte_offset_map_lock, pte_same, the decision under the page lock
+      st.label = "do_wp_page:pte_offset_map_lock";
+      if (!locks::try_spin_lock(st.s.ptl(mm), st.tid)) return false;
+      const u8 old = t.frame;
+      t.frame = kNone;
+      const Pte& p = st.s.pte(mm, op.page);
+      if (!p.present() || p.frame != old || p.writable()) {  // !pte_same(*page_table, orig_pte)
+        unlock_page(st.s, old);
+        put_page(st.s, old);  // page_cache_release(old_page)
+        locks::spin_unlock(st.s.ptl(mm), st.tid);
+        st.label = "do_wp_page:!pte_same:unlock_page+page_cache_release";
+        st.go(kPcW4);  // goto unlock: the fault returns and the access is retried
+        return true;
+      }
+      put_page(st.s, old);  // page_cache_release(old_page): the PTE still maps it
+      // reuse = can_share_swap_page(old_page); unlock_page(old_page); (reuse_swap_page from
+      // 2.6.30): the design decides under the lock (kFaultFlagPageLocked); the kernel
+      // unlocks before it reuses or copies, as the step does.
+      st.split_copy = st.sc.tlb && write;
+      unlock_page(st.s, old);
+      d.do_wp_page(st, mm, op.page, kFaultFlagWrite | kFaultFlagPageLocked);
+      INVARIANT(st.lock_page_wait == kNone, "do_wp_page slept for the page lock it held");
+      mlock_fault_fixup(st, mm, op.page, old);
+      return fault_done(st, mm, unlock);
+    }
     case kPcW5: {  // wp_page_copy: pte_offset_map_lock, pte_same, ptep_clear_flush, set_pte_at
       if (st.s.ptl(mm).holder != kNone) return false;
       const u8 held = t.idx & kFaultUnderVmaLock;

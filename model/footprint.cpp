@@ -84,8 +84,9 @@ bool frame_known(const Op& op, u8 pc) {
 Access table_access(const Ctx& c, const Op& op, u8 pc, bool now) {
   Access a;
   a.w = res::thr(c.t);
-  // Moving tables, page-cache and KSM frames, TLB entries and per-VMA locks: not tracked.
-  if (c.d.shares_page_tables() || c.sc.has_file || c.sc.has_ksm || c.sc.tlb || c.d.has_vma_locks()) {
+  // Moving tables, page-cache and KSM frames, TLB entries, per-VMA locks and page locks: not tracked.
+  if (c.d.shares_page_tables() || c.sc.has_file || c.sc.has_ksm || c.sc.tlb || c.d.has_vma_locks() ||
+      c.sc.has_page_lock) {
     a.w |= res::kAll;
     return a;
   }
@@ -216,6 +217,7 @@ Access table_access(const Ctx& c, const Op& op, u8 pc, bool now) {
     case OpKind::Munlock:
     case OpKind::Msync:
     case OpKind::KsmScan:
+    case OpKind::HoldPageLock:
       a.w |= res::kAll;
       return a;
   }

@@ -53,6 +53,11 @@ enum Pc : u8 {
   // ... and swap-out's try_to_unmap_one of an exclusive page: after ptep_clear_flush (m1),
   // page_try_share_anon_rmap (sa), the swap entry and pte_unmap_unlock (sb)
   kPcSa, kPcSb,
+  // do_wp_page's sleep for the page lock (2.6.29 .. 5.8): lock_page (w6), then
+  // pte_offset_map_lock, pte_same and the decision under the page lock (w7)
+  kPcW6, kPcW7,
+  // hold_page_lock: holding the page lock, unlock_page + put_page next (p1)
+  kPcP1,
 };
 
 struct Successor {

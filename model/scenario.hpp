@@ -18,7 +18,7 @@ namespace cow {
 enum class OpKind : u8 {
   Write, Read, OdirectRead, Fork, PinLongterm, Unpin, Dma, Madvise, OdirectWrite, Vmsplice,
   PinUserPages, PinRead, Munmap, Exit, Mprotect, ClearRefs, SwapOut, Wait, ProcMemWrite, Mlock,
-  Munlock, Msync, KsmScan,  // KsmScan last: kOps's static_assert counts on it
+  Munlock, Msync, KsmScan, HoldPageLock,  // HoldPageLock last: kOps's static_assert counts on it
 };
 
 // Every operation: its enumerator, its name in scenario files (`op = "..."`), and what it
@@ -62,6 +62,9 @@ inline constexpr OpInfo kOps[] = {
      "msync(MS_SYNC) of a file VMA: write back its dirty pages (clear_page_dirty_for_io, ->writepage)"},
     {OpKind::KsmScan, "ksm_scan",
      "ksmd finds two identical anonymous pages and merges one into the other (a KSM page)"},
+    {OpKind::HoldPageLock, "hold_page_lock",
+     "a page-lock holder (reclaim's shrink_page_list, swap-in, migration, KSM): get_page + lock_page on the page, "
+     "then unlock_page + put_page a step later"},
 };
 
 namespace detail {
@@ -71,7 +74,7 @@ constexpr bool ops_in_enum_order() {
   return true;
 }
 }  // namespace detail
-static_assert(std::size(kOps) == static_cast<std::size_t>(OpKind::KsmScan) + 1 && detail::ops_in_enum_order(),
+static_assert(std::size(kOps) == static_cast<std::size_t>(OpKind::HoldPageLock) + 1 && detail::ops_in_enum_order(),
               "kOps must list every OpKind once, in the enum's order");
 
 // "write", "odirect_read", ...: the op's name in scenario files.
@@ -184,6 +187,9 @@ struct Scenario {
   bool has_file = false;
   // Some op merges pages with KSM (a frame then maps at two virtual pages: not tracked).
   bool has_ksm = false;
+  // Some op holds a page lock across steps (hold_page_lock): trylock_page may fail, and
+  // do_wp_page may sleep in lock_page (model/page_lock.hpp; footprints not tracked).
+  bool has_page_lock = false;
   // Model each CPU's TLB (the `tlb` key): loads and stores use cached translations, the
   // kernel's flushes remove them (model/tlb.hpp). Off, an access reads the PTE itself.
   bool tlb = false;

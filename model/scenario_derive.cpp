@@ -63,6 +63,7 @@ void derive(ParsedScenario& p) {
     for (const Op& op : td.ops) {
       sc.has_swap |= op.kind == OpKind::SwapOut;
       sc.has_ksm |= op.kind == OpKind::KsmScan;
+      sc.has_page_lock |= op.kind == OpKind::HoldPageLock;
     }
   for (const VmaDecl& d : p.vmas) sc.has_file |= (d.vma.flags & kVmFile) != 0;
 }

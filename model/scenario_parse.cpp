@@ -448,6 +448,7 @@ class Parser {
       case OpKind::Mlock:
       case OpKind::Munlock:
       case OpKind::Msync:
+      case OpKind::HoldPageLock:
         return kMunmapKeys;
       case OpKind::Exit:
       case OpKind::ClearRefs:
@@ -586,6 +587,7 @@ class Parser {
       case OpKind::Mlock:
       case OpKind::Munlock:
       case OpKind::Msync:
+      case OpKind::HoldPageLock:  // (the page is the one the process maps there when the lock is taken)
         need_process();
         op.page = page();
         break;

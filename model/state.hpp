@@ -38,6 +38,11 @@ enum FrameFlag : u8 {
   kFrameSwapCache = 1 << 3,      // PageSwapCache: the swap cache holds one reference
   kFramePageCache = 1 << 4,      // a page-cache page of a file: the page cache holds one reference
   kFrameKsm = 1 << 5,            // PageKsm: a KSM page (read-only, shared by merged mappings; never reused on write)
+  // PG_locked: the page lock (lock_page / trylock_page / unlock_page, include/linux/pagemap.h).
+  // Held across one step by the paths that take it atomically here; across several by a
+  // page-lock holder (op hold_page_lock, model/page_lock.cpp) and by do_wp_page's
+  // lock_page (2.6.29 .. 5.8, model/fault.cpp).
+  kFramePageLocked = 1 << 6,
 };
 // The page-cache, LRU and filesystem state of a page (mlock's dirtying of shared mappings, 2010).
 enum PageFlag : u8 {

@@ -21,6 +21,11 @@ struct Step {
   // where a store through a stale TLB entry can land between the two (model/fault.cpp).
   bool split_copy = false;
   bool copy_pending = false;   // wp_page_copy made its copy (Thread::frame); the install is next
+  // do_wp_page found the page locked and sleeps for it (2.6.29 .. 5.8): the frame. A user
+  // fault drops the PT lock and waits in lock_page (model/fault.cpp); any other caller of
+  // the fault (GUP's faultin_page, mlock's population) waits, its step not enabled.
+  u8 lock_page_wait = kNone;
+  bool blocked = false;        // the step waits (lock_page on a locked page): not enabled
   CostVec cost{};              // what the step cost (model/cost.hpp)
 
   void count(Cost c) { cost[static_cast<unsigned>(c)]++; }

@@ -14,6 +14,7 @@
 #include "model/memory_model.hpp"
 #include "model/mlock.hpp"
 #include "model/mm_ops.hpp"
+#include "model/page_lock.hpp"
 #include "model/pagecache.hpp"
 #include "model/proc_mem.hpp"
 #include "model/tlb.hpp"
@@ -95,6 +96,8 @@ bool dispatch_step(Step& st, const Design& d) {
       return step_msync(st, d);
     case OpKind::KsmScan:
       return step_ksm_scan(st, d);
+    case OpKind::HoldPageLock:
+      return step_hold_page_lock(st);
   }
   UNREACHABLE("bad op kind");
 }
@@ -117,6 +120,9 @@ bool take_step(Step& st, const Design& d) {
         if (f < kMaxFrames && st.s.frames[f].refcount > 0) walker_frames[walkers++] = f;
       }
   if (!dispatch_step(st, d)) return false;
+  // lock_page on a locked page sleeps: do_swap_page, and a do_wp_page (2.6.29 .. 5.8)
+  // that a path other than the user fault's took (model/fault.cpp handles its own).
+  if (st.blocked || st.lock_page_wait != kNone) return false;
   if (walker_mms & st.flushed_mms) return false;
   for (unsigned i = 0; i < walkers; ++i)
     if (st.s.frames[walker_frames[i]].refcount == 0) return false;

@@ -18,6 +18,8 @@ bool frame_live(const Scenario& sc, const State& s, unsigned t) {
                       op.kind == OpKind::Vmsplice || op.kind == OpKind::PinUserPages || op.kind == OpKind::ProcMemWrite;
   if (op.kind == OpKind::KsmScan) return th.pc != kPcStart;  // ksmd's two page references
   if (op.kind == OpKind::Write && th.pc == kPcW5) return true;  // wp_page_copy's copy, not yet mapped
+  if (op.kind == OpKind::Write && (th.pc == kPcW6 || th.pc == kPcW7)) return true;  // do_wp_page's page_cache_get
+  if (op.kind == OpKind::HoldPageLock) return th.pc == kPcP1;  // the page it holds locked
   return gup_op && (th.pc == kPcR2 || th.pc == kPcS3 || th.pc == kPcD0 || th.pc == kPcD1);
 }
 

@@ -17,6 +17,9 @@ using FaultFlags = u8;
 inline constexpr FaultFlags kFaultFlagWrite = 1 << 0;    // FAULT_FLAG_WRITE
 inline constexpr FaultFlags kFaultFlagUnshare = 1 << 1;  // FAULT_FLAG_UNSHARE (5.19): an R/O pin
                                                          // needs an exclusive anonymous page
+// Not a kernel flag: do_wp_page is called again, PT lock retaken and pte_same, with the
+// page lock it slept for in lock_page (2.6.29 .. 5.8; model/fault.cpp): decide under it.
+inline constexpr FaultFlags kFaultFlagPageLocked = 1 << 2;
 
 // GUP flags (include/linux/mm.h) that __get_user_pages' retry loop tests or changes.
 using FollFlags = u8;

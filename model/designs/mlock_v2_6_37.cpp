@@ -4,7 +4,8 @@
 // lkml, November 2010). mlock-v2.6.38 (mlock_v2_6_38.cpp) is the patch.
 //
 // For every path the earlier designs model (fork's copy_one_pte, do_wp_page's mapcount
-// reuse, x86 GUP-fast without a re-check) 2.6.37 is 2.6.27. What it adds is the 2.6.28
+// reuse after 2.6.29's sleep for the page lock, x86 GUP-fast without a re-check) 2.6.37
+// is 2.6.29 (v2_6_29.cpp). What it adds is the 2.6.28
 // mlock of the unevictable LRU (PG_mlocked, mlock_vma_page, b291f000393f) that
 // model/mlock.cpp runs, whose population write-faults every page of a VM_WRITE VMA
 // (traits mlock = WriteFaultsShared): a shared file mapping gets a write fault on every

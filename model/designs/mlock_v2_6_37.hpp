@@ -1,16 +1,16 @@
 // mlock-v2.6.37: Linux 2.6.37, the kernel before Michel Lespinasse's "mlock: avoid
 // dirtying pages and triggering writeback" (see mlock_v2_6_37.cpp).
 #pragma once
-#include "model/designs/v2_6_27.hpp"
+#include "model/designs/v2_6_29.hpp"
 
 namespace cow::designs {
 
-class MlockV2_6_37 : public V2_6_27 {
+class MlockV2_6_37 : public V2_6_29 {
  public:
   static constexpr DesignTraits kTraits = [] {
-    DesignTraits t = V2_6_27::kTraits;
+    DesignTraits t = V2_6_29::kTraits;
     t.name = "mlock-v2.6.37";
-    t.base = "v2.6.27";
+    t.base = "v2.6.29";
     t.kernel = "2.6.37";
     t.date = "2011-01-04";
     t.summary = "mlock write-faults every page of a VM_WRITE VMA, shared file mappings too (dirtying them)";

@@ -14,6 +14,7 @@
 
 #include "model/design_registry.hpp"
 #include "model/kernel.hpp"
+#include "model/page_lock.hpp"
 
 namespace cow::designs {
 using namespace cow::kernel;
@@ -64,12 +65,19 @@ bool V2_6_27::copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) con
 //        ret |= VM_FAULT_WRITE.
 // The kernel drops the PT lock around the copy and re-checks pte_same(); the reference
 // scenario makes the whole fault one step, which is equivalent while every other PTE
-// writer takes the PT lock. The page lock is not modelled: trylock_page always succeeds.
+// writer takes the PT lock. The page lock (PG_locked, model/page_lock.hpp): when another
+// holds it (reclaim's shrink_page_list, swap-in, migration: op hold_page_lock), trylock_page
+// fails, reuse stays 0, and the page is copied, however many mappings it has: what
+// ab967d86015a fixed in 2.6.29 (v2_6_29.cpp).
 //   can_share_swap_page (mm/swapfile.c, v2.6.27): count = page_mapcount(page);
 //       if (count <= 1 && PageSwapCache(page)) count += page_swapcount(page);
 //       return count == 1;
 VmFault V2_6_27::do_wp_page(Step& st, unsigned mm, unsigned v, FaultFlags) const {
   const u8 old = st.s.pte(mm, v).frame;
+  if (page_locked(st.s, old)) {  // trylock_page fails: reuse = 0
+    st.label = "do_wp_page:trylock_page(failed):cow_user_page";
+    return wp_page_copy(st, *this, mm, v, kFaultFlagWrite);
+  }
   if (mapcount_reuse(st.s.frames[old])) {  // can_share_swap_page
     st.label = "do_wp_page:can_share_swap_page(reuse)";
     return wp_page_reuse(st, mm, v);

@@ -23,6 +23,7 @@
 
 #include "model/design_registry.hpp"
 #include "model/kernel.hpp"
+#include "model/page_lock.hpp"
 
 namespace cow::designs {
 using namespace cow::kernel;
@@ -120,8 +121,12 @@ bool V5_19::copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) const
 //   }
 //   ...
 //   copy: ... return wp_page_copy(vmf);
-// The page lock is not modelled: trylock_page always succeeds. (The counts are the
-// kernel's: do_wp_page takes its own reference only on the copy path.)
+// (The counts are the kernel's: do_wp_page takes its own reference only on the copy
+// path.) The page lock: a PageAnonExclusive page is reused without it; otherwise
+// trylock_page failing (kFramePageLocked: another holds it, op hold_page_lock) copies,
+// after the refcount tests that a holder's own reference already fails. 6.18 (v6_18.cpp
+// runs this code) has it as wp_can_reuse_anon_folio (mm/memory.c, 6.18) for a small
+// folio: "if (!folio_trylock(folio)) return false;" between the same count tests.
 VmFault V5_19::do_wp_page(Step& st, unsigned mm, unsigned v, FaultFlags flags) const {
   const bool unshare = flags & kFaultFlagUnshare;
   const u8 old = st.s.pte(mm, v).frame;
@@ -131,7 +136,8 @@ VmFault V5_19::do_wp_page(Step& st, unsigned mm, unsigned v, FaultFlags flags) c
     reuse = false;
   } else if (exclusive(f)) {
     reuse = true;
-  } else if (f.refcount <= 3 && f.refcount <= 1u + ((f.flags & kFrameSwapCache) ? 1u : 0u)) {
+  } else if (f.refcount <= 3 && f.refcount <= 1u + ((f.flags & kFrameSwapCache) ? 1u : 0u) &&
+             !page_locked(st.s, old)) {  // page_count tests; trylock_page
     try_to_free_swap(st, old);
     if (st.s.frames[old].refcount == 1) {
       set_exclusive(st.s, old);  // page_move_anon_rmap

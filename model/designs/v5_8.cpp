@@ -23,14 +23,40 @@
 namespace cow::designs {
 using namespace cow::kernel;
 
-// do_wp_page (mm/memory.c, v5.8), anonymous page, PT lock held (trylock_page succeeds):
-//   if (reuse_swap_page(vmf->page, &total_map_swapcount)) {
-//           if (total_map_swapcount == 1) page_move_anon_rmap(...);
-//           unlock_page(vmf->page); wp_page_reuse(vmf); return VM_FAULT_WRITE; }
-//   ... return wp_page_copy(vmf);
+// do_wp_page (mm/memory.c, v5.8), anonymous page, PT lock held; the lines 09854ba94c6a
+// removes in 5.9, 2.6.29's ab967d86015a in 5.8's names (v2_6_29.cpp; the sleep is
+// model/fault.cpp's):
+//   if (PageAnon(vmf->page)) {
+//           int total_map_swapcount;
+//           if (PageKsm(vmf->page) && (PageSwapCache(vmf->page) ||
+//                                      page_count(vmf->page) != 1))
+//                   goto copy;
+//           if (!trylock_page(vmf->page)) {
+//                   get_page(vmf->page);
+//                   pte_unmap_unlock(vmf->pte, vmf->ptl);
+//                   lock_page(vmf->page);
+//                   vmf->pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd,
+//                                   vmf->address, &vmf->ptl);
+//                   if (!pte_same(*vmf->pte, vmf->orig_pte)) {
+//                           unlock_page(vmf->page);
+//                           pte_unmap_unlock(vmf->pte, vmf->ptl);
+//                           put_page(vmf->page);
+//                           return 0;
+//                   }
+//                   put_page(vmf->page);
+//           }
+//           ...
+//           if (reuse_swap_page(vmf->page, &total_map_swapcount)) {
+//                   if (total_map_swapcount == 1) page_move_anon_rmap(...);
+//                   unlock_page(vmf->page); wp_page_reuse(vmf); return VM_FAULT_WRITE; }
+//           unlock_page(vmf->page);
+//   }
+//   ... copy: return wp_page_copy(vmf);
 // reuse_swap_page also drops the page from the swap cache once no swap entry names it.
-VmFault V5_8::do_wp_page(Step& st, unsigned mm, unsigned v, FaultFlags) const {
+// (A KSM page never gets here: model/fault.cpp copies it first.)
+VmFault V5_8::do_wp_page(Step& st, unsigned mm, unsigned v, FaultFlags flags) const {
   const u8 old = st.s.pte(mm, v).frame;
+  if (must_sleep_for_page_lock(st, old, flags)) return 0;
   if (mapcount_reuse(st.s.frames[old])) {
     st.label = "do_wp_page:reuse_swap_page(reuse)";
     try_to_free_swap(st, old);

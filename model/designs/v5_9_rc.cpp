@@ -9,6 +9,7 @@
 
 #include "model/design_registry.hpp"
 #include "model/kernel.hpp"
+#include "model/page_lock.hpp"
 
 namespace cow::designs {
 using namespace cow::kernel;
@@ -20,10 +21,16 @@ using namespace cow::kernel;
 //           unlock_page(page); goto copy; }
 //   unlock_page(page); wp_page_reuse(vmf); return VM_FAULT_WRITE;
 // copy: return wp_page_copy(vmf);
-// The page lock is not modelled: trylock_page always succeeds.
+// The trylock comes after the refcount test: a page-lock holder has a reference of its
+// own (reclaim's isolate_lru_page, the others' get_page; op hold_page_lock takes one), so
+// the refcount test copies first whenever another holds the lock; trylock_page failing
+// (kFramePageLocked) copies too. Linus, on why 5.9 stopped sleeping in lock_page (quoted
+// in <alpine.LSU.2.11.2008312207450.1212@eggly.anvils>): "The 'lock_page()' we had here
+// used to be very expensive ... this is _the_ hottest non-IO path there is".
 VmFault V5_9_rc::do_wp_page(Step& st, unsigned mm, unsigned v, FaultFlags) const {
-  const Frame& f = st.s.frames[st.s.pte(mm, v).frame];
-  if (f.refcount == 1 && f.mapcount == 1) {
+  const u8 old = st.s.pte(mm, v).frame;
+  const Frame& f = st.s.frames[old];
+  if (f.refcount == 1 && !page_locked(st.s, old) && f.mapcount == 1) {  // count; trylock_page; recheck
     st.label = "do_wp_page:wp_page_reuse";
     return wp_page_reuse(st, mm, v);
   }
