@@ -6,6 +6,7 @@
 #include "model/kernel.hpp"
 #include "model/locks.hpp"
 #include "model/memory_model.hpp"
+#include "model/page_lock.hpp"
 #include "model/paths.hpp"
 #include "model/tlb.hpp"
 
@@ -225,6 +226,23 @@ bool step_ksm_scan(Step& st, const Design& d) {
     case kPcQ1:
     case kPcQ2: {
       const bool first = t.pc == kPcQ1;
+      // try_to_merge_one_page (mm/ksm.c, v2.6.32):
+      //   /*
+      //    * We need the page lock to read a stable PageSwapCache in
+      //    * write_protect_page().  We use trylock_page() instead of
+      //    * lock_page() because we don't want to wait here - we
+      //    * prefer to continue scanning and merging different pages,
+      //    * then come back to this page when it is unlocked.
+      //    */
+      //   if (!trylock_page(page))
+      //           goto out;
+      // (The model checks the lock and does not hold it across the merge's steps: ksmd's
+      // own lock would only make another holder's lock_page wait.)
+      if (page_locked(st.s, first ? t.frame : t.idx)) {
+        st.label = "try_to_merge_one_page:trylock_page(failed)";
+        st.go(kPcQ4);
+        return true;
+      }
       if (first && weak_write_protect_applies(st, d, mm, op.page, t.frame))
         return weak_write_protect_step(st, d, mm, op.page, t.frame);
       const Wp r = first ? write_protect_page(st, d, mm, op.page, t.frame) : write_protect_page(st, d, mm, op.merge, t.idx);

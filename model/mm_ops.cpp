@@ -4,6 +4,7 @@
 #include "model/kernel.hpp"
 #include "model/locks.hpp"
 #include "model/mlock.hpp"
+#include "model/page_lock.hpp"
 #include "model/paths.hpp"
 #include "model/swap_out_weak.hpp"
 #include "model/tlb.hpp"
@@ -119,6 +120,15 @@ void swap_out(Step& st, const Design& d, unsigned mm, unsigned page) {
   }
   const u8 f = p.frame;
   Frame& fr = st.s.frames[f];
+  // shrink_page_list (mm/vmscan.c, v2.6.27):
+  //   if (!trylock_page(page))
+  //           goto keep;
+  // (The reclaim here is one step: it checks the lock and does not hold it; a reclaim
+  // that holds it across its work is op hold_page_lock, model/page_lock.hpp.)
+  if (page_locked(st.s, f)) {
+    st.label = "shrink_page_list:trylock_page(failed: keep)";
+    return;
+  }
   if (!(fr.flags & kFrameSwapCache)) {
     if (d.traits().reclaim == Reclaim::SkipsPinned && fr.pincount > 0) {
       st.label = "shrink_page_list:page_maybe_dma_pinned(keep)";

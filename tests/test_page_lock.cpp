@@ -101,3 +101,16 @@ TEST_CASE("page lock: hold_page_lock is done by a process thread, on a page", "[
   CHECK(r.output.find(half + ":12:") != std::string::npos);
   CHECK(r.output.find("unknown key 'half'") != std::string::npos);
 }
+
+// While the fault sleeps in lock_page, MADV_DONTNEED zaps the PTE: "if
+// (!pte_same(*page_table, orig_pte)) { unlock_page(old_page); page_cache_release(old_page);
+// goto unlock; }", and the store faults again. Nothing leaks, nothing deadlocks.
+TEST_CASE("page lock: a PTE changed while do_wp_page sleeps: the fault retries", "[page-lock][quick]") {
+  for (const char* d : {"v2.6.29", "v5.8"}) {
+    INFO(d);
+    CheckRun r = cowtest::run_scenario(kSrc + "/tests/inputs/wp_sleep_pte_changed.toml", d, {}, {}, true);
+    CHECK(r.result.completion == Completion::Exhausted);
+    CHECK(!r.result.any_violated());
+    CHECK(r.result.final_states > 0);
+  }
+}
