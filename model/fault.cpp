@@ -347,6 +347,9 @@ bool step_write(Step& st, const Design& d) {
     return true;
   }
   Pte& p = st.s.pte(mm, op.page);
+  // An entry ptep_clear_flush cleared to set again (a weak memory model's KSM or swap-out,
+  // model/state.hpp kPteCleared): the page fault would wait for the PT lock its clearer holds.
+  if (!tlb_valid(entry) && p.cleared()) return false;
   if (!tlb_valid(entry) && p.present() && p.writable()) {
     st.s.frames[p.frame].data[op.half] = op.write_id;
     p.flags |= kPteDirty;  // the CPU sets _PAGE_DIRTY on the first store through a PTE
@@ -375,6 +378,8 @@ bool step_read(Step& st, const Design& d) {
   if (tlb_valid(entry)) {
     t.seen = st.s.frames[tlb_frame(entry)].data[op.half];
     if (!p.present() || p.frame != tlb_frame(entry)) st.label = "load(stale TLB entry)";
+  } else if (p.cleared()) {  // the fault would wait for the clearer's PT lock (see step_write)
+    return false;
   } else if (p.swapped()) {
     st.label = "load:page_fault";
     st.count(Cost::Fault);
