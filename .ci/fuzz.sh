@@ -5,6 +5,8 @@
 # fixed seed FUZZ_SEED (1): the same inputs on every machine, so a CI run repeats what
 # passed here. Exits non-zero if a target does not build or finds a crash; the input is
 # printed in base64, to be decoded and replayed (fuzz/README.md).
+# With FUZZ_TESTS=quick it also builds the test suite in build/fuzz and runs the tests
+# labelled quick under the same sanitizers first (what CI does: one sanitizer build).
 # Installs clang-16 from Debian 12 if missing (as root, or with sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,10 +25,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+TESTS="${FUZZ_TESTS:-}"
+with_tests=OFF
+[ -n "$TESTS" ] && with_tests=ON
 CC=clang-16 CXX=clang++-16 cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCOWCHECK_FUZZ=ON -DCOWCHECK_TESTS=OFF -DCOWCHECK_WERROR=OFF \
-  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
-ninja -C build/fuzz -j2 fuzz_scenario fuzz_trace fuzz_property
+  -DCOWCHECK_FUZZ=ON -DCOWCHECK_TESTS=$with_tests -DCOWCHECK_WERROR=OFF \
+  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+if [ -n "$TESTS" ]; then
+  ninja -C build/fuzz -j2
+  # The asan test preset's environment (CMakePresets.json).
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 COWCHECK_QUICK=1 \
+    ctest --test-dir build/fuzz -L "$TESTS" -j2 --output-on-failure
+else
+  ninja -C build/fuzz -j2 fuzz_scenario fuzz_trace fuzz_property
+fi
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT

@@ -11,6 +11,8 @@
 #include <map>
 #include <numeric>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "model/input_error.hpp"
 #include "model/invariant.hpp"
@@ -39,13 +41,22 @@ class Grounder {
   Ground out_;
   std::vector<GNode>& g = out_.nodes;
   std::vector<int>& gkids = out_.kids;
-  std::map<std::tuple<K, long, SigEval, std::vector<int>>, int> gmemo;
+  using MemoKey = std::tuple<K, long, SigEval, std::vector<int>>;
+  struct MemoHash {
+    std::size_t operator()(const MemoKey& key) const {
+      std::size_t h = std::hash<long>()(static_cast<long>(std::get<0>(key))) * 31 + std::hash<long>()(std::get<1>(key));
+      h = h * 31 + std::hash<const void*>()(reinterpret_cast<const void*>(std::get<2>(key)));
+      for (int kid : std::get<3>(key)) h = h * 1000003 + static_cast<std::size_t>(kid);
+      return h;
+    }
+  };
+  std::unordered_map<MemoKey, int, MemoHash> gmemo;
 
   bool is_const(int i) const { return g[static_cast<std::size_t>(i)].k == K::Const; }
   long cval(int i) const { return g[static_cast<std::size_t>(i)].v; }
 
   int mk(K k, long v, SigEval fn, std::vector<int> kids) {
-    auto key = std::make_tuple(k, v, fn, kids);
+    MemoKey key{k, v, fn, kids};
     if (auto it = gmemo.find(key); it != gmemo.end()) return it->second;
     check_run_limits("expanding the property's quantifiers");
     if (g.size() >= kMaxGroundNodes)
@@ -70,14 +81,17 @@ class Grounder {
   int cst(long v) { return mk(K::Const, v, nullptr, {}); }
 
   // Conjunction (and=true) or disjunction of grounded parts, folding constants.
+  // A quantifier over several variables hands it one part per tuple of their values (N^5
+  // for five Frame variables), so the duplicates are found by a set, not by a search.
   int junction(bool conj, const std::vector<int>& parts) {
     std::vector<int> keep;
+    std::unordered_set<int> seen;
     for (int p : parts) {
       if (is_const(p)) {
         if ((cval(p) != 0) != conj) return cst(conj ? 0 : 1);
         continue;
       }
-      if (std::find(keep.begin(), keep.end(), p) == keep.end()) keep.push_back(p);
+      if (seen.insert(p).second) keep.push_back(p);
     }
     if (keep.empty()) return cst(conj ? 1 : 0);
     if (keep.size() == 1) return keep[0];

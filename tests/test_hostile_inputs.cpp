@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "model/scenario.hpp"
 #include "tests/cli_run.hpp"
 
 namespace fs = std::filesystem;
@@ -101,5 +102,24 @@ TEST_CASE("every hostile input in tests/inputs/hostile gets its expected answer"
       if (c.exit != 4) CHECK(!has(r.output, "internal error"));
       fs::remove_all(tmp);
     }
+  }
+}
+
+// fuzz_scenario mutates with fuzz/scenario.dict; an operation or a top-level key missing
+// from it is one the fuzzer seldom reaches.
+TEST_CASE("the scenario fuzzer's dictionary names every operation and every top-level key", "[hostile][quick]") {
+  std::ifstream in(fs::path(COWCHECK_SOURCE_DIR) / "fuzz" / "scenario.dict");
+  REQUIRE(in);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string dict = ss.str();
+  for (const cow::OpInfo& op : cow::kOps) {
+    INFO("operation " << op.name);
+    CHECK(has(dict, std::string("=\"\\\"") + op.name + "\\\"\""));
+  }
+  for (const char* key : {"name", "summary", "source", "properties", "params", "matrix", "filesystem", "tlb", "arch",
+                          "memory_model", "process", "thread"}) {
+    INFO("key " << key);
+    CHECK(has(dict, std::string("=\"") + key + "\""));
   }
 }
