@@ -21,6 +21,11 @@ enum class OpKind : u8 {
   Munlock, Msync, KsmScan, HoldPageLock,  // HoldPageLock last: kOps's static_assert counts on it
 };
 
+// The keys a scenario file may have at its top level (the loader refuses others).
+inline constexpr std::string_view kScenarioKeys[] = {"name",       "summary", "source", "properties",
+                                                     "params",     "matrix",  "filesystem", "tlb",
+                                                     "arch",       "memory_model", "process", "thread"};
+
 // Every operation: its enumerator, its name in scenario files (`op = "..."`), and what it
 // means in the kernel. The loader's op names, its errors, and the checks of
 // docs/writing-a-scenario.md (tests/test_guides.cpp) all come from this table.

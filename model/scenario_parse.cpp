@@ -37,8 +37,7 @@ class Parser {
                        "malformed TOML: " + std::string(e.description()));
     }
     sc_.file = file_;
-    check_keys(root, {"name", "summary", "source", "properties", "params", "matrix", "filesystem", "tlb", "arch",
-                      "memory_model", "process", "thread"});
+    check_keys(root, kScenarioKeys);
     sc_.name = req_string(root, "name");
     sc_.summary = opt_string(root, "summary");
     load_params(root);

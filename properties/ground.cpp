@@ -6,9 +6,9 @@
 #include "properties/ground.hpp"
 
 #include <algorithm>
+#include <boost/container_hash/hash.hpp>
 #include <fmt/format.h>
 #include <functional>
-#include <map>
 #include <numeric>
 #include <tuple>
 #include <unordered_map>
@@ -42,15 +42,7 @@ class Grounder {
   std::vector<GNode>& g = out_.nodes;
   std::vector<int>& gkids = out_.kids;
   using MemoKey = std::tuple<K, long, SigEval, std::vector<int>>;
-  struct MemoHash {
-    std::size_t operator()(const MemoKey& key) const {
-      std::size_t h = std::hash<long>()(static_cast<long>(std::get<0>(key))) * 31 + std::hash<long>()(std::get<1>(key));
-      h = h * 31 + std::hash<const void*>()(reinterpret_cast<const void*>(std::get<2>(key)));
-      for (int kid : std::get<3>(key)) h = h * 1000003 + static_cast<std::size_t>(kid);
-      return h;
-    }
-  };
-  std::unordered_map<MemoKey, int, MemoHash> gmemo;
+  std::unordered_map<MemoKey, int, boost::hash<MemoKey>> gmemo;
 
   bool is_const(int i) const { return g[static_cast<std::size_t>(i)].k == K::Const; }
   long cval(int i) const { return g[static_cast<std::size_t>(i)].v; }

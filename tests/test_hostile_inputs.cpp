@@ -117,9 +117,8 @@ TEST_CASE("the scenario fuzzer's dictionary names every operation and every top-
     INFO("operation " << op.name);
     CHECK(has(dict, std::string("=\"\\\"") + op.name + "\\\"\""));
   }
-  for (const char* key : {"name", "summary", "source", "properties", "params", "matrix", "filesystem", "tlb", "arch",
-                          "memory_model", "process", "thread"}) {
+  for (std::string_view key : cow::kScenarioKeys) {
     INFO("key " << key);
-    CHECK(has(dict, std::string("=\"") + key + "\""));
+    CHECK(has(dict, "=\"" + std::string(key) + "\""));
   }
 }
