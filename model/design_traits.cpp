@@ -143,6 +143,7 @@ std::string ae_barriers_text(unsigned char bits) {
   add(kAeClearMb, "clear smp_mb__after_atomic");
   add(kAePinMb, "pin smp_mb__after_atomic");
   add(kAeUnshareRmb, "unshare smp_rmb");
+  add(kForkSeqMb, "fork smp_mb after raw_write_seqcount_begin");
   return s;
 }
 
@@ -150,9 +151,10 @@ namespace {
 std::string ae_barriers_cpp(unsigned char bits) {
   if (bits == 0) return "0";
   if (bits == kAeAllBarriers) return "kAeAllBarriers";
+  if (bits == (kAeAllBarriers | kForkSeqMb)) return "kAeAllBarriers | kForkSeqMb";
   std::string s;
   for (auto [b, name] : {std::pair{kAeShareMb, "kAeShareMb"}, {kAeClearMb, "kAeClearMb"}, {kAePinMb, "kAePinMb"},
-                         {kAeUnshareRmb, "kAeUnshareRmb"}})
+                         {kAeUnshareRmb, "kAeUnshareRmb"}, {kForkSeqMb, "kForkSeqMb"}})
     if (bits & b) s += (s.empty() ? "" : " | ") + std::string(name);
   return s;
 }

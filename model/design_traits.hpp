@@ -122,6 +122,9 @@ enum AeBarrier : unsigned char {
   kAePinMb = 1 << 2,       // try_grab_folio: smp_mb__after_atomic() after the pin, before the PTE re-check
   kAeUnshareRmb = 1 << 3,  // gup_must_unshare: smp_rmb() before PageAnonExclusive()
   kAeAllBarriers = kAeShareMb | kAeClearMb | kAePinMb | kAeUnshareRmb,
+  // Not in any kernel (a test fixture's): smp_mb() after copy_page_range's
+  // raw_write_seqcount_begin, before fork reads the pin state (model/fork_weak.hpp).
+  kForkSeqMb = 1 << 4,
 };
 std::string ae_barriers_text(unsigned char bits);
 

@@ -5,9 +5,11 @@
 // copy_one_pte (f2b: its second half, for designs that split it), f3 unlock; f4 up_write.
 #include "model/fork.hpp"
 
+#include "model/fork_weak.hpp"
 #include "model/invariant.hpp"
 #include "model/kernel.hpp"
 #include "model/locks.hpp"
+#include "model/memory_model.hpp"
 #include "model/paths.hpp"
 #include "model/tlb.hpp"
 
@@ -129,7 +131,8 @@ bool step_fork(Step& st, const Design& d) {
       st.label = d.has_vma_locks() ? "dup_mmap:mmap_write_lock_killable(oldmm)" : "dup_mmap:down_write(mmap_sem)";
       if (!locks::try_down_write(st.s.mms[mm].mmap_lock, st.tid)) return false;
       st.s.tables[st.s.mms[child].table].users = 1;
-      if (d.has_write_protect_seq() && has_cow_vma(st.s, mm)) st.s.mms[mm].write_protect_seq++;  // raw_write_seqcount_begin
+      // raw_write_seqcount_begin: buffered under lkmm (model/fork_weak.hpp)
+      if (d.has_write_protect_seq() && has_cow_vma(st.s, mm) && !fork_seq_begin(st, d, mm)) return false;
       if (d.has_vma_locks()) {  // the VMAs one by one, after vma_start_write: fd
         st.go(kPcFd);
         return true;
@@ -165,6 +168,9 @@ bool step_fork(Step& st, const Design& d) {
       st.go(kPcF2);
       return true;
     case kPcF2:
+      // Under lkmm fork stores nothing while its write_protect_seq increment is buffered
+      // (smp_wmb); it may have read the pin state early (model/fork_weak.hpp).
+      if (fork_seq_weak(st.sc, d) && !buffer_empty(st.s, st.tid)) return false;
       // A design that shares whole page tables does it here, at the first page, instead
       // of copying PTE by PTE (cow-pte-table); F3 then finds nothing left to copy.
       if (d.shares_page_tables() && t.idx == next_fork_vpage(st.s, d, mm, child, 0) && d.fork_share_table(st, mm, child)) {
@@ -183,13 +189,14 @@ bool step_fork(Step& st, const Design& d) {
         st.go(kPcF3);
         return true;
       }
-      st.go(d.copy_one_pte(st, mm, child, t.idx) ? kPcF3 : kPcF2b);
+      st.go(fork_copy_one_pte(st, d, mm, child, t.idx) ? kPcF3 : kPcF2b);
       return true;
     case kPcF2b:
       d.copy_one_pte_finish(st, mm, child, t.idx);
       st.go(kPcF3);
       return true;
     case kPcF3: {
+      if (fork_seq_weak(st.sc, d) && !buffer_empty(st.s, st.tid)) return false;  // a release
       fork_pte_unlock(st, d, mm);
       unsigned v = next_fork_vpage(st.s, d, mm, child, t.idx + 1u);
       t.idx = static_cast<u8>(v);
@@ -197,6 +204,7 @@ bool step_fork(Step& st, const Design& d) {
       return true;
     }
     case kPcF4:  // dup_mmap: flush_tlb_mm(oldmm); up_write(&oldmm->mmap_sem); the child runs
+      if (fork_seq_weak(st.sc, d) && !buffer_empty(st.s, st.tid)) return false;  // a release
       // out: mmap_write_unlock(mm); flush_tlb_mm(oldmm); mmap_write_unlock(oldmm);
       st.label = st.sc.tlb ? "dup_mmap:flush_tlb_mm+mmap_write_unlock" : "dup_mmap:up_write(mmap_sem)";
       flush_tlb_mm(st, mm);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "model/design.hpp"
+#include "model/fork_weak.hpp"
 #include "model/gup_fast_weak.hpp"
 #include "model/input_error.hpp"
 #include "model/invariant.hpp"
@@ -22,6 +23,10 @@ bool buffer_empty(const State& s, u8 tid) {
 }
 
 void apply_buffered(State& s, const Buffered& b) {
+  if (b.kind == kBufSeqInc) {
+    s.mms[b.frame].write_protect_seq++;
+    return;
+  }
   Frame& f = s.frames[b.frame];
   switch (b.kind) {
     case kBufPinAdd:
@@ -53,6 +58,7 @@ std::string buffered_text(const Buffered& b) {
   switch (b.kind) {
     case kBufPinAdd: return fmt::format("pincount+1 of {} (folio_ref_add)", frame_name(b.frame));
     case kBufAeClear: return fmt::format("ClearPageAnonExclusive of {}", frame_name(b.frame));
+    case kBufSeqInc: return "write_protect_seq++ (raw_write_seqcount_begin)";
   }
   return "?";
 }
@@ -72,10 +78,12 @@ void weak_successors(const Scenario& sc, const Design& d, const State& s, Expans
     su.next.buffered[i] = Buffered{};
     // Keep the buffer's slots in order of age (so equal buffers are equal states).
     for (unsigned j = i; j + 1 < kMaxBuffered; ++j) std::swap(su.next.buffered[j], su.next.buffered[j + 1]);
-    su.label = b.kind == kBufPinAdd ? "store buffer: pincount+1 (folio_ref_add) reaches memory"
-                                    : "store buffer: ClearPageAnonExclusive reaches memory";
+    su.label = b.kind == kBufPinAdd  ? "store buffer: pincount+1 (folio_ref_add) reaches memory"
+               : b.kind == kBufSeqInc ? "store buffer: write_protect_seq++ (raw_write_seqcount_begin) reaches memory"
+                                      : "store buffer: ClearPageAnonExclusive reaches memory";
   }
   gup_fast_early_loads(sc, d, s, out);
+  fork_early_loads(sc, d, s, out);
 }
 
 void check_memory_model_reductions(const Scenario& sc, bool por, bool symmetry) {

@@ -198,6 +198,7 @@ struct Buffered {
 enum BufferedKind : u8 {
   kBufPinAdd = 1,   // folio_ref_add(folio, refs * (GUP_PIN_COUNTING_BIAS - 1)): pincount + 1
   kBufAeClear = 2,  // ClearPageAnonExclusive (clear_bit)
+  kBufSeqInc = 3,   // raw_write_seqcount_begin's mm->write_protect_seq++ (`frame` is the mm)
 };
 
 // A GUP reference held on behalf of a driver or a device (O_DIRECT bio, RDMA MR).
