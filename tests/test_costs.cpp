@@ -476,23 +476,22 @@ TEST_CASE("compare: --scenarios takes a comma-separated list as well as several 
 TEST_CASE("papers: the same command writes the same bytes, and the committed paper is its output",
           "[costs][papers][golden]") {
   using namespace cowtest;
-  if (cow::test::quick()) {  // two whole design matrices: minutes under the sanitizers; release runs it
+  if (cow::test::quick()) {  // the whole design matrix: minutes under the sanitizers; release runs it
     WARN("COWCHECK_QUICK: the design-matrix golden test runs in the release preset only");
     return;
   }
-  const fs::path a = work_dir("a"), b = work_dir("b");
+  // One run: that its bytes equal the committed paper's, written by an earlier run of the
+  // same command, is what shows the output does not depend on the run.
+  const fs::path a = work_dir("a");
   // A file an earlier run left behind must go.
   fs::create_directories(a / "papers" / "traces");
   std::ofstream(a / "papers" / "traces" / "stale--v0--gone.txt") << "old\n";
   Result ra = run_cowcheck(kPaperArgs, "cd " + shell_quote(a.string()) + " && ");
-  Result rb = run_cowcheck(kPaperArgs, "cd " + shell_quote(b.string()) + " && ");
   SHOW(ra);
   REQUIRE(ra.status == 0);
-  REQUIRE(rb.status == 0);
   CHECK_FALSE(fs::exists(a / "papers" / "traces" / "stale--v0--gone.txt"));
-  const auto ta = tree(a / "papers"), tb = tree(b / "papers");
+  const auto ta = tree(a / "papers");
   REQUIRE(ta.count("design-matrix.md"));
-  CHECK(ta == tb);
   const std::string md = ta.at("design-matrix.md");
   CHECK(has(md, "`cowcheck " + kPaperArgs + "`"));
   CHECK_FALSE(has(md, "seconds"));
@@ -522,7 +521,6 @@ TEST_CASE("papers: the same command writes the same bytes, and the committed pap
     CHECK(committed.at(name) == text);
   }
   fs::remove_all(a);
-  fs::remove_all(b);
 }
 
 TEST_CASE("compare: an --out file that cannot be written, or --costs-max-states 0, is bad input (exit 2)",

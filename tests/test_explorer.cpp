@@ -110,6 +110,9 @@ TEST_CASE("the parallel search agrees with one thread on every scenario and desi
         };
         CheckRun one = run(1);
         for (unsigned threads : {2u, 3u}) {
+          // More workers than cores (3 on 2): on the whole search only, where every state
+          // is visited whatever the schedule; stopping early is checked with 2.
+          if (threads == 3 && !full) continue;
           INFO(file << " " << d->name() << (full ? " --full" : "") << " threads=" << threads);
           CheckRun many = run(threads);
           CHECK(many.result.states == one.result.states);

@@ -74,6 +74,7 @@ TEST_CASE("memory model: fork's write_protect_seq vs pin_user_pages_fast fails u
       {"v6.1", MemoryModel::Tso, false, 491},
       {"v6.1", MemoryModel::Lkmm, true, 700},
       {"v6.18", MemoryModel::Sc, false, 620},
+      {"v6.18", MemoryModel::Tso, false, 700},
       {"v6.18", MemoryModel::Lkmm, true, 980},
       {"fixture-v6.18-fork-seq-mb", MemoryModel::Sc, false, 620},
       {"fixture-v6.18-fork-seq-mb", MemoryModel::Tso, false, 700},
