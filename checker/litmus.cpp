@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checker/litmus_fork.hpp"
 #include "checker/replay.hpp"
 #include "model/design_registry.hpp"
 #include "model/input_error.hpp"
@@ -46,10 +47,12 @@ std::string litmus(const std::string& path, const std::string& with_design) {
   const Design* d = find_design(dname);
   if (!d) throw InputError("unknown design '" + dname + "' (cowcheck list designs names them)");
   const std::string mm = j.value("memory_model", "sc");
-  std::string gup, clearer;
+  std::string gup, clearer, fork, seq_reader;
   bool ksm = false, swap = false;
   for (const auto& s : j.at("steps")) {
     const std::string label = s.at("label").get<std::string>(), thread = s.at("thread").get<std::string>();
+    if (has(label, "copy_present_page") && has(label, "read early")) fork = thread;
+    if (has(label, "lockless_pages_from_mm:raw_read_seqcount")) seq_reader = thread;
     if (has(label, "try_grab_folio")) gup = thread;
     if (has(label, "ClearPageAnonExclusive") && !has(label, "reaches memory")) {
       clearer = thread;
@@ -57,11 +60,15 @@ std::string litmus(const std::string& path, const std::string& with_design) {
       swap = has(label, "try_to_unmap_one");
     }
   }
+  if (mm != "sc" && !fork.empty() && !seq_reader.empty())  // fork's write_protect_seq (model/fork_weak.hpp)
+    return litmus_fork(j.at("scenario").get<std::string>(), j.at("property").get<std::string>(), found_by, *d, fork,
+                       seq_reader);
   if (mm == "sc" || gup.empty() || clearer.empty() || (!ksm && !swap) || !d)
     throw InputError(path, 0, 0,
                      "the litmus export covers a PageAnonExclusive race under a weak memory model (GUP-fast's "
                      "try_grab_folio against KSM's write_protect_page or swap-out's try_to_unmap_one clearing "
-                     "PageAnonExclusive, --memory-model lkmm); this trace is not one");
+                     "PageAnonExclusive, or fork's write_protect_seq against FOLL_PIN GUP-fast, --memory-model lkmm); "
+                     "this trace is not one");
   const unsigned char b = d->traits().ae_barriers;
   const std::string name = fmt::format("cowcheck-{}-{}", j.at("scenario").get<std::string>(), dname);
   std::string o = fmt::format("C {}\n\n", name);

@@ -1,6 +1,7 @@
 // `cowcheck litmus TRACE.json`: the accesses and barriers of a weak-memory counterexample
 // of the PageAnonExclusive protocol (088b8aa537c2: KSM's write_protect_page or swap-out's
-// try_to_unmap_one against GUP-fast, model/memory_model.hpp) as a herd7 C litmus test for
+// try_to_unmap_one against GUP-fast, model/memory_model.hpp), or of fork's write_protect_seq
+// against FOLL_PIN GUP-fast (model/fork_weak.hpp, checker/litmus_fork.hpp), as a herd7 C litmus test for
 // the Linux-kernel memory model (tools/memory-model), with the design's barriers, and an
 // `exists` clause asking for the outcome the trace reached. The trace is replayed first.
 #pragma once

@@ -9,9 +9,11 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <unistd.h>
 #include <vector>
 
+#include "checker/litmus.hpp"
 #include "checker/replay.hpp"
 #include "checker/report.hpp"
 #include "checker/run.hpp"
@@ -21,6 +23,7 @@
 #include "model/scenario_load.hpp"
 #include "model/state.hpp"
 #include "model/threads.hpp"
+#include "tests/litmus_shape.hpp"
 
 using namespace cow;
 
@@ -163,4 +166,31 @@ TEST_CASE("memory model: the fork-side barrier's verdict is not vacuous", "[memo
     CHECK(done_pinned);
     CHECK(done_copied);
   }
+}
+
+// The litmus export of the write_protect_seq race: well formed, with each design's
+// barriers, and the files in papers/memory-ordering/ are its output.
+TEST_CASE("memory model: the write_protect_seq litmus export has each design's barriers", "[memory-model][litmus][quick]") {
+  CheckRun run = check("v5.11", MemoryModel::Lkmm);
+  REQUIRE(violated(run, "pin-writable-in-owner"));
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("fork-seq-litmus-" + std::to_string(::getpid()) + ".json")).string();
+  std::ofstream(path) << json_report(run).dump(2);
+  for (const char* design : {"v5.11", "v5.19", "v6.1", "fixture-v6.18-fork-seq-mb"}) {
+    INFO(design);
+    const std::string text = litmus(path, design);
+    cow::test::check_litmus_shape(text);
+    const std::string d = design;
+    CHECK((text.find("smp_mb();") != std::string::npos) == (d == "fixture-v6.18-fork-seq-mb"));
+    CHECK((text.find("smp_mb__after_atomic();") != std::string::npos) == (d == "v6.1" || d == "fixture-v6.18-fork-seq-mb"));
+    CHECK((text.find("atomic_inc(pincount);") != std::string::npos) == (d != "v5.11"));
+    CHECK(text.find("exists (0:r0=0 /\\ 0:r1=0 /\\ 1:r0=0 /\\ 1:r1=1 /\\ 1:r3=1 /\\ 1:r4=0)") != std::string::npos);
+    if (d != "fixture-v6.18-fork-seq-mb") {
+      std::ifstream in(std::string(COWCHECK_SOURCE_DIR) + "/papers/memory-ordering/fastgup_fork_pin-" + d + ".litmus");
+      std::stringstream committed;
+      committed << in.rdbuf();
+      CHECK(committed.str() == text);
+    }
+  }
+  std::filesystem::remove(path);
 }
