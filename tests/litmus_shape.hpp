@@ -41,7 +41,7 @@ inline void check_litmus_shape(const std::string& text) {
       in_comment = line.find("*)") == std::string::npos;
       continue;
     }
-    if (line.empty() || line == "{" && current >= 0) continue;
+    if (line.empty() || (line == "{" && current >= 0)) continue;
     if (line == "{" && !init) { init = true; continue; }
     if (std::regex_match(line, m, proc)) {
       current = std::stoi(m[1]);
