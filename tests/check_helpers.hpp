@@ -1,5 +1,7 @@
 // One check run of a scenario file under a design, as the golden tests make it.
 #pragma once
+#include <catch2/catch.hpp>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -17,6 +19,14 @@ inline cow::CheckRun run_scenario(const std::string& path, const std::string& de
   req.properties = std::move(props);
   req.explore.full = full;
   return cow::run_check(req);
+}
+
+// The verdict of `property` in a run (a test failure when the run did not check it).
+inline bool violated(const cow::CheckRun& run, const char* property) {
+  for (const cow::PropertyOutcome& o : run.result.outcomes)
+    if (o.property->name() == property) return o.violated;
+  FAIL("no outcome for " << property);
+  return false;
 }
 
 }  // namespace cowtest

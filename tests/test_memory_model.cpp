@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "tests/check_helpers.hpp"
 #include "tests/litmus_shape.hpp"
 #include "tests/quick.hpp"
 #include "checker/litmus.hpp"
@@ -41,12 +42,7 @@ CheckRun check(const char* file, const char* design, MemoryModel mm) {
   return run_check(req);
 }
 
-bool violated(const CheckRun& run, const char* property) {
-  for (const PropertyOutcome& o : run.result.outcomes)
-    if (o.property->name() == property) return o.violated;
-  FAIL("no outcome for " << property);
-  return false;
-}
+using cowtest::violated;
 
 // Every other property holds: the weak model adds no bogus refcount or deadlock verdict.
 void only_anon_exclusive_pinned(const CheckRun& run) {

@@ -23,6 +23,7 @@
 #include "model/scenario_load.hpp"
 #include "model/state.hpp"
 #include "model/threads.hpp"
+#include "tests/check_helpers.hpp"
 #include "tests/litmus_shape.hpp"
 
 using namespace cow;
@@ -39,12 +40,7 @@ CheckRun check(const char* design, MemoryModel mm) {
   return run_check(req);
 }
 
-bool violated(const CheckRun& run, const char* property) {
-  for (const PropertyOutcome& o : run.result.outcomes)
-    if (o.property->name() == property) return o.violated;
-  FAIL("no outcome for " << property);
-  return false;
-}
+using cowtest::violated;
 
 const Trace& trace_of(const CheckRun& run, const char* property) {
   for (std::size_t k = 0; k < run.result.outcomes.size(); ++k)
