@@ -39,6 +39,7 @@ const char* soft_dirty_name(SoftDirty s) {
     case SoftDirty::None: return "None";
     case SoftDirty::Wrprotect: return "Wrprotect";
     case SoftDirty::SkipPinned: return "SkipPinned";
+    case SoftDirty::SkipPinnedVmaLocked: return "SkipPinnedVmaLocked";
   }
   UNREACHABLE("bad SoftDirty");
 }

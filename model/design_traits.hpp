@@ -47,7 +47,9 @@ enum class PageTables : unsigned char {
 enum class SoftDirty : unsigned char {
   None,        // before 3.11 there is no soft-dirty: clear_refs clears referenced bits only
   Wrprotect,   // clear_soft_dirty write-protects every present PTE (3.11, 0f8975ec4db2)
-  SkipPinned,  // ... except maybe-pinned pages of an mm that pinned (9348b73c2e1b, 5.11)
+  SkipPinned,  // ... except maybe-pinned pages of an mm that pinned (9348b73c2e1b, 5.11),
+               // under mmap_write_lock (29a951dfb3c3, 5.11)
+  SkipPinnedVmaLocked,  // ... and the walk write-locks each VMA (PGWALK_WRLOCK, 49b0638502da)
 };
 
 // What reclaim (MADV_PAGEOUT -> shrink_page_list) does with a maybe-pinned page.

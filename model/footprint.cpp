@@ -120,9 +120,16 @@ Access table_access(const Ctx& c, const Op& op, u8 pc, bool now) {
       const bool longterm = op.kind == OpKind::PinLongterm;
       const bool brlock = c.d.has_brlock();
       const u8 f = c.s.threads[c.t].frame;
+      const ResMask marks = op.foll_pin ? c.mmres() : 0;  // mm->has_pinned at GUP's entry (fast and slow)
       switch (pc) {
         case kPcStart:
-          if (longterm) { a.w |= c.mmap(); a.r |= c.mmres(); break; }     // = S0
+          if (longterm || !op.gup_fast) {  // = S0
+            if (longterm) a.w |= c.mmap(); else a.inc |= c.mmap();
+            a.r |= c.mmres();
+            a.w |= marks;
+            break;
+          }
+          a.w |= marks;
           if (brlock) { a.inc |= res::kBrlock; break; }                   // r0
           if (c.d.gup_fast_has_enter(op)) { a.r |= c.mmres(); break; }     // r0 (v5.11: read the seqcount)
           [[fallthrough]];
@@ -130,18 +137,19 @@ Access table_access(const Ctx& c, const Op& op, u8 pc, bool now) {
           a.r |= v | c.mmres();
           if (brlock) a.inc |= res::kBrlock;
           break;
-        case kPcR2:  // get_page (FOLL_PIN: also mm->has_pinned), maybe a re-check of the PTE
-          a.w |= c.pin_col(op) | v | (now ? c.held(f, false) : res::kFree) | (op.foll_pin ? c.mmres() : 0);
+        case kPcR2:  // get_page, maybe a re-check of the PTE
+          a.w |= c.pin_col(op) | v | (now ? c.held(f, false) : res::kFree);
           if (c.d.has_write_protect_seq()) a.r |= c.mmres();  // the seqcount re-check
           if (brlock) a.inc |= res::kBrlock;
           break;
         case kPcS0:
           if (longterm) a.w |= c.mmap(); else a.inc |= c.mmap();
           a.r |= c.mmres();
+          a.w |= marks;
           break;
         case kPcS1: a.w |= c.ptl(); break;
         case kPcS2:
-          a.w |= v | c.pin_col(op) | res::kFree | c.ptl() | (op.foll_pin ? c.mmres() : 0);
+          a.w |= v | c.pin_col(op) | res::kFree | c.ptl();
           a.r |= c.mmres();
           break;
         case kPcS3: if (longterm) a.w |= c.mmap(); else a.inc |= c.mmap(); break;

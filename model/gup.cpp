@@ -52,6 +52,7 @@ bool step_gup_slow(Step& st, const Design& d) {
       if (longterm ? !locks::try_down_write(st.s.mms[mm].mmap_lock, st.tid)
                    : !locks::try_down_read(st.s.mms[mm].mmap_lock))
         return false;
+      gup_entry_marks_pinned(st, op.pin);  // __get_user_pages_locked, before the VMA is looked up
       if (!find_vma(st.s, mm, op.page)) {  // -EFAULT: no pin is taken
         release();
         st.label = "get_user_pages:find_extend_vma(EFAULT)";
@@ -229,6 +230,7 @@ bool step_gup_op(Step& st, const Design& d) {
         st.go(kPcS0);
         return step_gup_slow(st, d);
       }
+      gup_entry_marks_pinned(st, op.pin);  // internal_get_user_pages_fast, before the walk
       if (d.gup_fast_has_enter(op)) return gup_fast_enter(st, d);
       [[fallthrough]];
     case kPcR1:

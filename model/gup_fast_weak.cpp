@@ -130,7 +130,6 @@ bool gup_fast_weak_step(Step& st, const Design& d) {
       if (!buffer_empty(st.s, st.tid)) return false;
       st.s.pins[op.pin].state = kPinActive;  // pin_taken, with the counts already raised
       st.s.pins[op.pin].frame = f;
-      if (foll_pin_op(st)) st.s.mms[st.sc.pins[op.pin].owner_mm].has_pinned = 1;
       st.label = (t.saved & kGupSavedEarly) ? "gup_must_unshare:PageAnonExclusive (the value read early)"
                  : unshare_test(t)           ? "gup_must_unshare:PageAnonExclusive"
                                              : "gup_pte_range:pte_write(pte): no unshare test";

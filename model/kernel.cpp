@@ -163,17 +163,30 @@ void page_remove_rmap(State& s, u8 f) {
 
 // FOLL_PIN (pin_user_pages, 5.7+; mm/gup.c try_grab_page, v5.9): the reference is also
 // counted as a pin (the kernel adds GUP_PIN_COUNTING_BIAS to the refcount; the model keeps
-// the count apart, so page_maybe_dma_pinned is exact here), and the mm is marked
-// (internal_get_user_pages_fast / __gup_longterm_locked: atomic_set(&mm->has_pinned, 1)).
+// the count apart, so page_maybe_dma_pinned is exact here). The mm was marked at GUP's
+// entry (gup_entry_marks_pinned).
 void pin_taken(Step& st, u8 pin, u8 f) {
   INVARIANT(pin < kMaxPins, "pin slot out of range");
   st.s.pins[pin].state = kPinActive;
   st.s.pins[pin].frame = f;
   if (st.sc.pins[pin].foll_pin) {
+    INVARIANT(st.s.mms[st.sc.pins[pin].owner_mm].has_pinned, "a FOLL_PIN pin in an mm not marked at GUP's entry");
     INVARIANT(st.s.frames[f].pincount < 0xFF, "pincount overflow");
     st.s.frames[f].pincount++;
-    st.s.mms[st.sc.pins[pin].owner_mm].has_pinned = 1;
   }
+}
+
+// A FOLL_PIN GUP marks the mm at its entry, before the walk and whether or not it pins:
+//   internal_get_user_pages_fast (mm/gup.c, v5.9 .. 5.14):
+//           if (gup_flags & FOLL_PIN)
+//                   atomic_set(&current->mm->has_pinned, 1);
+//   __get_user_pages_locked (mm/gup.c, v5.9 .. 5.14), mmap_lock held:
+//           if (flags & FOLL_PIN)
+//                   atomic_set(&mm->has_pinned, 1);
+// and from 5.15 ("mm: gup: pack has_pinned in MMF_HAS_PINNED", Peter Xu) the same places
+// call mm_set_has_pinned_flag(&mm->flags). Designs before 5.9 never read the field.
+void gup_entry_marks_pinned(Step& st, u8 pin) {
+  if (st.sc.pins[pin].foll_pin) st.s.mms[st.sc.pins[pin].owner_mm].has_pinned = 1;
 }
 
 void pin_released(Step& st, u8 pin) {

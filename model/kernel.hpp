@@ -105,6 +105,7 @@ void mmap_write_unlock(Step& st, unsigned mm);
 // Pin bookkeeping (the model's record of a GUP reference held by a driver); the
 // reference itself is get_page/put_page on the frame. A released pin holds no frame.
 void pin_taken(Step& st, u8 pin, u8 f);
+void gup_entry_marks_pinned(Step& st, u8 pin);  // mm->has_pinned at a FOLL_PIN GUP's entry
 void pin_released(Step& st, u8 pin);
 
 }  // namespace cow::kernel

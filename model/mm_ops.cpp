@@ -14,26 +14,49 @@ using namespace cow::kernel;
 
 namespace {
 
-bool takes_mmap_write(OpKind k) { return k == OpKind::Munmap || k == OpKind::Exit || k == OpKind::Mprotect; }
+// clear_refs_write (fs/proc/task_mmu.c) takes mmap_lock for read up to 5.10
+// (down_read(&mm->mmap_sem), v3.11 .. v5.10) and for write from 5.11: 29a951dfb3c3 "mm:
+// fix clear_refs_write locking" ("Turning page table entries read-only requires the
+// mmap_sem held for writing"), with 9348b73c2e1b, both trait SoftDirty::SkipPinned:
+//   if (mmap_write_lock_killable(mm)) { count = -EINTR; goto out_mm; }
+bool clear_refs_writes(const Design& d) { return d.traits().soft_dirty >= SoftDirty::SkipPinned; }
 
-std::string_view lock_label(OpKind k) {
+bool takes_mmap_write(OpKind k, const Design& d) {
+  return k == OpKind::Munmap || k == OpKind::Exit || k == OpKind::Mprotect || (k == OpKind::ClearRefs && clear_refs_writes(d));
+}
+
+std::string_view lock_label(OpKind k, const Design& d) {
   switch (k) {
     case OpKind::Munmap: return "sys_munmap:down_write(mmap_sem)";
     case OpKind::Exit: return "exit_mmap:mmap_write_lock";
     case OpKind::Mprotect: return "sys_mprotect:down_write(mmap_sem)";
-    case OpKind::ClearRefs: return "clear_refs_write:down_read(mmap_sem)";
+    case OpKind::ClearRefs:
+      return clear_refs_writes(d) ? "clear_refs_write:mmap_write_lock_killable" : "clear_refs_write:down_read(mmap_sem)";
     default: return "madvise_pageout:down_read(mmap_sem)";
   }
 }
 
-std::string_view unlock_label(OpKind k) {
+std::string_view unlock_label(OpKind k, const Design& d) {
   switch (k) {
     case OpKind::Munmap: return "sys_munmap:up_write(mmap_sem)";
     case OpKind::Exit: return "exit_mmap:mmap_write_unlock";
     case OpKind::Mprotect: return "sys_mprotect:up_write(mmap_sem)";
-    case OpKind::ClearRefs: return "clear_refs_write:up_read(mmap_sem)";
+    case OpKind::ClearRefs: return clear_refs_writes(d) ? "clear_refs_write:mmap_write_unlock" : "clear_refs_write:up_read(mmap_sem)";
     default: return "madvise_pageout:up_read(mmap_sem)";
   }
+}
+
+// With per-VMA locks, 49b0638502da "mm: enable page walking API to lock vmas during the
+// walk" (Suren Baghdasaryan, Aug 2023, after 6.4.6: "walk_page_range() and friends often
+// operate under write-locked mmap_lock. With introduction of vma locks, the vmas have to
+// be locked as well during such walks to prevent concurrent page faults in these areas")
+// gives clear_refs_walk_ops .walk_lock = PGWALK_WRLOCK: walk_page_range calls
+// vma_start_write on every VMA it walks (trait SoftDirty::SkipPinnedVmaLocked).
+bool clear_refs_locks_vmas(Step& st, const Design& d, unsigned mm) {
+  if (d.traits().soft_dirty != SoftDirty::SkipPinnedVmaLocked) return true;
+  for (const Vma& vma : st.s.mms[mm].vma)
+    if (vma.pages && !vma_start_write(st, d, mm, vma.start)) return false;
+  return true;
 }
 
 // unmap_region / exit_mmap -> unmap_vmas -> zap_pte_range (mm/memory.c), PT lock held:
@@ -86,12 +109,12 @@ void clear_refs(Step& st, const Design& d, unsigned mm) {
     if (!p.present()) continue;
     const Vma* vma = find_vma(st.s, mm, v);
     const bool pinned = vma && is_cow_mapping(*vma) && st.s.mms[mm].has_pinned && st.s.frames[p.frame].pincount > 0;
-    if (mode == SoftDirty::SkipPinned && pinned) {
+    if (mode >= SoftDirty::SkipPinned && pinned) {
       st.label = "clear_refs_pte_range:clear_soft_dirty(pte_is_pinned: skipped)";
       continue;
     }
     pte_wrprotect(st, p);
-    flush_tlb_page(st, mm, v);  // (clear_refs_write flushes the mm's TLB before mmap_read_unlock)
+    flush_tlb_page(st, mm, v);  // (clear_refs_write flushes the mm's TLB before it drops mmap_lock)
   }
 }
 
@@ -175,10 +198,10 @@ bool step_mm_op(Step& st, const Design& d) {
   const Op& op = st.op();
   const unsigned mm = st.def().mm;
   RwLock& lock = st.s.mms[mm].mmap_lock;
-  const bool wr = takes_mmap_write(op.kind);
+  const bool wr = takes_mmap_write(op.kind, d);
   switch (st.self().pc) {
     case kPcStart:
-      st.label = lock_label(op.kind);
+      st.label = lock_label(op.kind, d);
       if (wr ? !locks::try_down_write(lock, st.tid) : !locks::try_down_read(lock)) return false;
       st.go(kPcM1);
       return true;
@@ -194,6 +217,7 @@ bool step_mm_op(Step& st, const Design& d) {
       if (op.kind == OpKind::Exit)
         for (const Vma& vma : st.s.mms[mm].vma)
           if (vma.pages && !vma_start_write(st, d, mm, vma.start)) return false;
+      if (op.kind == OpKind::ClearRefs && !clear_refs_locks_vmas(st, d, mm)) return false;
       if (op.kind != OpKind::SwapOut) d.unshare_table(st, mm);  // (cow-pte-table: break COW PTE first)
       switch (op.kind) {
         case OpKind::Munmap:
@@ -217,7 +241,7 @@ bool step_mm_op(Step& st, const Design& d) {
       st.go(kPcM2);
       return true;
     case kPcM2:
-      st.label = unlock_label(op.kind);
+      st.label = unlock_label(op.kind, d);
       if (wr) mmap_write_unlock(st, mm);
       else locks::up_read(lock);
       if (op.kind == OpKind::Exit) st.s.mms[mm].alive = 0;  // the process is gone

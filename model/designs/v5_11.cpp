@@ -20,13 +20,16 @@
 // side) and model/gup.cpp's (gup_fast_enter, gup_fast_get_page). FOLL_GET GUP-fast does
 // not look at the seqcount.
 //
-// Two more 5.11 patches, each a trait:
+// Three more 5.11 patches, as traits:
 // - feb889fb40fa "mm: don't put pinned pages into the swap cache" (5.11-rc4), in
 //   shrink_page_list: if (page_maybe_dma_pinned(page)) goto keep_locked;
 //   (reclaim = SkipsPinned, model/mm_ops.cpp);
 // - 9348b73c2e1b "mm: don't play games with pinned pages in clear_page_refs" (5.11-rc4):
 //   clear_soft_dirty returns early when pte_is_pinned (COW mapping, MMF_HAS_PINNED,
-//   page_maybe_dma_pinned) (soft_dirty = SkipPinned, model/mm_ops.cpp).
+//   page_maybe_dma_pinned), and with it 29a951dfb3c3 "mm: fix clear_refs_write locking"
+//   (5.11-rc4) takes mmap_lock for write, not read: "Turning page table entries
+//   read-only requires the mmap_sem held for writing" (soft_dirty = SkipPinned,
+//   model/mm_ops.cpp).
 #include "model/designs/v5_11.hpp"
 
 #include "model/design_registry.hpp"

@@ -57,6 +57,15 @@
 // drop). The end is 6.4's: "mmap_write_unlock(mm); flush_tlb_mm(oldmm);
 // mmap_write_unlock(oldmm);".
 //
+// clear_refs write-locks the VMAs it walks (fs/proc/task_mmu.c, 6.18; 49b0638502da,
+// which 6.4.6, v6_4.cpp, does not have):
+//   static const struct mm_walk_ops clear_refs_walk_ops = {
+//   	.pmd_entry		= clear_refs_pte_range,
+//   	.test_walk		= clear_refs_test_walk,
+//   	.walk_lock		= PGWALK_WRLOCK,
+//   };
+// (soft_dirty = SkipPinnedVmaLocked, model/mm_ops.cpp).
+//
 // Left out: vma_start_write_killable (after 6.18), the vm_refcnt form of the VMA lock
 // (the model's reader count and write flag keep its waiting rules), MADV_DONTNEED and
 // userfaultfd under the VMA lock (the model's madvise takes mmap_read_lock in every
