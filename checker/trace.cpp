@@ -166,6 +166,7 @@ std::string flags_text(const Design& d, const Frame& f) {
   if (f.flags & kFrameKsm) add("PageKsm");
   if (f.flags & kFramePageLocked) add("PG_locked");
   if (f.flags & kFramePageCache) add((f.pg & kPgBlock) ? "page cache" : "page cache (hole: no block)");
+  if (f.flags & kFrameZero) add("the zero page");
   if (f.pg & kPgDirty) add("PG_dirty");
   if (f.pg & kPgWriteback) add("PG_writeback");
   if (f.pg & kPgMlocked) add("PG_mlocked");
@@ -175,7 +176,7 @@ std::string flags_text(const Design& d, const Frame& f) {
   return s.empty() ? "-" : s;
 }
 unsigned shown_flags(const Design& d, const Frame& f) {
-  std::uint8_t m = kFrameSwapCache | kFrameGup | kFramePageCache | kFrameKsm | kFramePageLocked |
+  std::uint8_t m = kFrameSwapCache | kFrameGup | kFramePageCache | kFrameKsm | kFramePageLocked | kFrameZero |
                    (d.has_anon_exclusive() ? kFrameAnonExclusive : 0);
   return (f.flags & m) | (unsigned{static_cast<std::uint8_t>(f.pg & ~kPgFileRw)} << 8);
 }

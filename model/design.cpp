@@ -16,7 +16,7 @@ bool Design::fork_share_table(Step&, unsigned, unsigned) const { return false; }
 void Design::unshare_table(Step&, unsigned) const {}
 void Design::new_anon_page(Step&, u8) const {}
 void Design::gup_slow_got_page(Step&, u8) const {}
-bool Design::gup_must_unshare(const State&, const Op&, u8) const { return false; }
+bool Design::gup_must_unshare(const State&, const Op&, u8, const Vma*) const { return false; }
 bool Design::try_to_unmap_share(Step&, u8) const { return true; }
 void Design::initial_state(const Scenario&, State&) const {}
 

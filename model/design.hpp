@@ -85,8 +85,9 @@ class Design {
   // Slow GUP's follow_page has just taken its reference on f, PT lock held.
   virtual void gup_slow_got_page(Step& st, u8 f) const;
   // Whether a GUP of op on the read-only-mapped page f must first unshare it (5.19
-  // gup_must_unshare; then do_wp_page runs with FAULT_FLAG_UNSHARE).
-  virtual bool gup_must_unshare(const State& s, const Op& op, u8 f) const;
+  // gup_must_unshare; then do_wp_page runs with FAULT_FLAG_UNSHARE). vma is the VMA slow
+  // GUP looked up, nullptr from GUP-fast (as the kernel passes it from 6.2).
+  virtual bool gup_must_unshare(const State& s, const Op& op, u8 f, const Vma* vma) const;
   // The FOLL_FORCE rule of __get_user_pages' retry loop:
   // follow_page_pte: may a FOLL_WRITE lookup return the page this present PTE maps?
   virtual bool can_follow_write_pte(const State& s, const Pte& pte, const Vma& vma, FollFlags flags) const = 0;

@@ -43,7 +43,7 @@ const std::array<HookInfo, kHookCount>& hooks() {
        "bool gup_fast_grab(Step& st) const override"},
       {"gup_slow_got_page", "follow_page's reference, slow GUP", "void gup_slow_got_page(Step& st, u8 f) const override"},
       {"gup_must_unshare", "include/linux/mm.h gup_must_unshare (5.19)",
-       "bool gup_must_unshare(const State& s, const Op& op, u8 f) const override"},
+       "bool gup_must_unshare(const State& s, const Op& op, u8 f, const Vma* vma) const override"},
       {"can_follow_write_pte", "mm/gup.c follow_page_pte's FOLL_WRITE test (can_follow_write_pte, 4.9+)",
        "bool can_follow_write_pte(const State& s, const Pte& pte, const Vma& vma, FollFlags flags) const override"},
       {"faultin_page", "mm/gup.c faultin_page: the GUP flags after a fault (VM_FAULT_WRITE, FOLL_COW)",

@@ -12,6 +12,7 @@
 #include "model/pagecache.hpp"
 #include "model/paths.hpp"
 #include "model/tlb.hpp"
+#include "model/zero_page.hpp"
 
 namespace cow {
 using namespace cow::kernel;
@@ -76,8 +77,9 @@ VmFault write_fault(Step& st, const Design& d, unsigned mm, unsigned v) {
   }
   if (p.present() && !p.writable() && !(st.s.frames[p.frame].flags & kFrameAnon)) {
     // do_wp_page on a page that is not anonymous, in a private mapping: always a copy
-    // (wp_page_copy); every design does the same.
-    st.label = "do_wp_page:wp_page_copy(file page)";
+    // (wp_page_copy); every design does the same. The zero page: vm_normal_page() is
+    // NULL, and wp_page_copy allocates a zeroed page (model/zero_page.hpp).
+    st.label = is_zero_page(st.s, p.frame) ? "do_wp_page:wp_page_copy(zero page)" : "do_wp_page:wp_page_copy(file page)";
     return wp_page_copy(st, d, mm, v, kFaultFlagWrite);
   }
   if (!p.present()) {
@@ -115,15 +117,21 @@ VmFault handle_write_fault(Step& st, const Design& d, unsigned mm, unsigned v) {
 }
 
 // handle_pte_fault for a read, PT lock held: a swap entry is swapped in (do_swap_page); a
-// missing page of a file VMA is read in (do_read_fault); a missing anonymous page gets a
-// fresh anonymous page (the kernel maps the shared zero page read-only; the model has no
-// zero page, and its scenarios populate their pages).
+// missing page of a file VMA is read in (do_read_fault); a missing anonymous page is the
+// shared zero page from 2.6.32 (model/zero_page.hpp), else a fresh anonymous page
+// (2.6.27 do_anonymous_page allocates for reads and writes alike).
 VmFault handle_read_fault(Step& st, const Design& d, unsigned mm, unsigned v) {
   if (!st.s.pte(mm, v).present()) d.unshare_table(st, mm);  // (cow-pte-table: break COW PTE first)
   const Pte& p = st.s.pte(mm, v);
   if (p.swapped()) return swap_page_locked(st, p) ? 0 : d.do_swap_page(st, mm, v, 0);
-  if (const Vma* vma = find_vma(st.s, mm, v); p.none() && vma && (vma->flags & kVmFile)) {
+  const Vma* vma = find_vma(st.s, mm, v);
+  if (p.none() && vma && (vma->flags & kVmFile)) {
     do_read_fault(st, mm, v, *vma);  // the page-cache page, read-only
+    return 0;
+  }
+  if (p.none() && vma && !(vma->flags & kVmShared) && has_zero_page(d)) {  // (MAP_SHARED anonymous memory is shmem)
+    st.label = "do_anonymous_page:pte_mkspecial(my_zero_pfn)";
+    map_zero_page(st, mm, v);
     return 0;
   }
   if (p.none()) return handle_write_fault(st, d, mm, v);
@@ -158,7 +166,8 @@ bool fault_needs_retry(const Step& st, const Design& d, unsigned mm, unsigned v,
     case FaultLock::VmaLockAnon: return p.swapped();
     case FaultLock::VmaLock: {
       if (!vma || vma->anon_vma || (vma->flags & kVmShared)) return false;
-      const bool allocates_anon = p.none() ? (write || !(vma->flags & kVmFile)) : (write && !p.writable());
+      // (a read fault on an empty anonymous PTE maps the zero page: no anon_vma needed)
+      const bool allocates_anon = p.none() ? (write || (!(vma->flags & (kVmFile | kVmShared)) && !has_zero_page(d))) : (write && !p.writable());
       return allocates_anon && st.s.mms[mm].mmap_lock.writer != kNone;  // mmap_read_trylock fails
     }
     case FaultLock::VmaLockAnonPrepareUnlocked: return false;
@@ -364,9 +373,17 @@ bool step_write(Step& st, const Design& d) {
   return true;
 }
 
+// A load of an empty PTE in a private anonymous VMA faults the zero page in.
+static bool zero_page_fault(const State& s, const Design& d, unsigned mm, unsigned v) {
+  const Vma* vma = find_vma(s, mm, v);
+  return vma && !(vma->flags & (kVmFile | kVmShared)) && has_zero_page(d);
+}
+
 // A user load. Through the TLB entry when there is one (even a stale one); else a present
-// PTE is read directly (and cached); a missing one in an anonymous VMA reads zeroes (the
-// zero page); a swap entry takes a read fault (do_swap_page); no VMA is SIGSEGV.
+// PTE is read directly (and cached); a missing one in a private anonymous VMA takes a read
+// fault that maps the zero page (2.6.32+, model/zero_page.hpp), and before 2.6.32 reads
+// zeroes without a fault (the kernel's fault allocates a zeroed page there; the model
+// leaves that page out); a swap entry takes a read fault (do_swap_page); no VMA is SIGSEGV.
 bool step_read(Step& st, const Design& d) {
   const Op& op = st.op();
   unsigned mm = st.def().mm;
@@ -380,7 +397,7 @@ bool step_read(Step& st, const Design& d) {
     if (!p.present() || p.frame != tlb_frame(entry)) st.label = "load(stale TLB entry)";
   } else if (p.cleared()) {  // the fault would wait for the clearer's PT lock (see step_write)
     return false;
-  } else if (p.swapped()) {
+  } else if (p.swapped() || (p.none() && zero_page_fault(st.s, d, mm, op.page))) {
     st.label = "load:page_fault";
     st.count(Cost::Fault);
     st.go(kPcW1);

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "model/paths.hpp"
+#include "model/zero_page.hpp"
 
 namespace cow {
 
@@ -84,9 +85,9 @@ bool frame_known(const Op& op, u8 pc) {
 Access table_access(const Ctx& c, const Op& op, u8 pc, bool now) {
   Access a;
   a.w = res::thr(c.t);
-  // Moving tables, page-cache and KSM frames, TLB entries, per-VMA locks and page locks: not tracked.
+  // Moving tables, page-cache, KSM and zero-page frames, TLB entries, per-VMA locks and page locks: not tracked.
   if (c.d.shares_page_tables() || c.sc.has_file || c.sc.has_ksm || c.sc.tlb || c.d.has_vma_locks() ||
-      c.sc.has_page_lock) {
+      c.sc.has_page_lock || (c.sc.may_map_zero_page && kernel::has_zero_page(c.d))) {
     a.w |= res::kAll;
     return a;
   }
@@ -272,9 +273,10 @@ void remaining_pcs(const Scenario& sc, const Design& d, const Op& op, u8 pc, F&&
       if (pc != kPcF4) for (u8 p : {kPcF1, kPcF2, kPcF2b, kPcF3}) f(p);
       f(kPcF4);
       return;
-    case OpKind::Read:  // a load faults only on a swap entry
+    case OpKind::Read:  // a load faults only on a swap entry, or to map the zero page
       f(kPcStart);
-      if (sc.has_swap) for (u8 p : {kPcW1, kPcW2, kPcW3, kPcW4}) f(p);
+      if (sc.has_swap || (sc.may_map_zero_page && kernel::has_zero_page(d)))
+        for (u8 p : {kPcW1, kPcW2, kPcW3, kPcW4}) f(p);
       return;
     case OpKind::Madvise:
       if (pc == kPcStart) f(kPcStart);

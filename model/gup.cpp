@@ -11,6 +11,7 @@
 #include "model/kernel.hpp"
 #include "model/locks.hpp"
 #include "model/paths.hpp"
+#include "model/zero_page.hpp"
 
 namespace cow {
 using namespace cow::kernel;
@@ -91,10 +92,16 @@ bool step_gup_slow(Step& st, const Design& d) {
         return true;
       }
       bool unshare = false;
-      if (const Pte& q = st.s.pte(mm, op.page); !q.writable() && d.gup_must_unshare(st.s, op, q.frame)) {
+      if (const Pte& q = st.s.pte(mm, op.page);
+          !q.writable() && d.gup_must_unshare(st.s, op, q.frame, find_vma(st.s, mm, op.page))) {
         st.count(Cost::Fault);
         d.unshare_table(st, mm);  // (cow-pte-table: the unshare fault changes the PTE)
-        d.do_wp_page(st, mm, op.page, kFaultFlagUnshare);  // faultin_page(FAULT_FLAG_UNSHARE), then retry
+        // faultin_page(FAULT_FLAG_UNSHARE), then retry. A page that is not anonymous (the
+        // zero page, a page-cache page: 6.2's gup_must_unshare) is copied by wp_page_copy,
+        // mapped R/O (do_wp_page, v6.2: "if (folio && folio_test_anon(folio)) { ... }
+        // ... copy: ... return wp_page_copy(vmf);").
+        if (st.s.frames[q.frame].flags & kFrameAnon) d.do_wp_page(st, mm, op.page, kFaultFlagUnshare);
+        else wp_page_copy(st, d, mm, op.page, kFaultFlagUnshare);
         unshare = true;
         if (st.out_of_frames) return true;
       }
@@ -104,9 +111,12 @@ bool step_gup_slow(Step& st, const Design& d) {
       st.self().frame = f;
       pin_taken(st, op.pin, f);
       locks::spin_unlock(st.s.ptl(mm), st.tid);
+      const bool zero = is_zero_page(st.s, f);
       st.label = unshare ? "get_user_pages:faultin_page(FAULT_FLAG_UNSHARE)+follow_page:get_page"
-                 : fault ? "get_user_pages:handle_mm_fault+follow_page:get_page"
-                         : "follow_page:get_page";
+                 : fault && zero ? "get_user_pages:handle_mm_fault(do_anonymous_page: the zero page)+follow_page:get_page"
+                 : fault         ? "get_user_pages:handle_mm_fault+follow_page:get_page"
+                 : zero          ? "follow_page:get_page(the zero page)"
+                                 : "follow_page:get_page";
       st.go(kPcS3);
       return true;
     }
@@ -164,7 +174,9 @@ bool gup_fast_read_pte(Step& st, const Design& d) {
   const bool write = op.gup_write || d.traits().gup_breaks_cow_for_read;
   st.label = "gup_pte_range:gup_get_pte";
   const Pte& p = st.s.pte(st.def().mm, op.page);
-  if (!p.present() || (write && !p.writable())) {
+  const bool special = p.present() && is_zero_page(st.s, p.frame);  // _PAGE_SPECIAL: the zero page
+  if (!p.present() || (write && !p.writable()) || special) {
+    if (special) st.label = "gup_pte_range:pte_special(the zero page: slow GUP)";
     if (d.has_brlock()) {
       locks::br_read_unlock(st.s.brlock);
       st.label = "gup_pte_range:gup_get_pte+br_read_unlock";
@@ -187,7 +199,7 @@ bool gup_fast_get_page(Step& st, const Design& d) {
   const u8 f = st.self().frame;
   const Pte& p = st.s.pte(st.def().mm, op.page);
   bool ok;
-  if (!p.writable() && d.gup_must_unshare(st.s, op, f)) {
+  if (!p.writable() && d.gup_must_unshare(st.s, op, f, nullptr)) {
     st.label = "gup_pte_range:gup_must_unshare(put back: slow GUP)";
     ok = false;
   } else if (d.has_write_protect_seq() && op.foll_pin &&

@@ -115,9 +115,9 @@ bool gup_fast_weak_step(Step& st, const Design& d) {
           State early = st.s;
           if (t.saved & kGupSavedEarlyAe) early.frames[f].flags |= kFrameAnonExclusive;
           else early.frames[f].flags &= static_cast<u8>(~kFrameAnonExclusive);
-          must = d.gup_must_unshare(early, op, f);
+          must = d.gup_must_unshare(early, op, f, nullptr);
         } else {
-          must = d.gup_must_unshare(st.s, op, f);
+          must = d.gup_must_unshare(st.s, op, f, nullptr);
         }
         const bool rmb = d.traits().ae_barriers & kAeUnshareRmb;
         if (must)

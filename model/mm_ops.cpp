@@ -134,7 +134,9 @@ void swap_out(Step& st, const Design& d, unsigned mm, unsigned page) {
     return;
   }
   if (!(st.s.frames[p.frame].flags & kFrameAnon)) {  // a page-cache page is written back, not swapped
-    st.label = "madvise_pageout(file page: not modelled)";
+    // (madvise_cold_or_pageout_pte_range: vm_normal_page() is NULL for the zero page: skipped)
+    st.label = (st.s.frames[p.frame].flags & kFrameZero) ? "madvise_pageout(zero page: vm_normal_page NULL)"
+                                                         : "madvise_pageout(file page: not modelled)";
     return;
   }
   if (st.s.frames[p.frame].flags & kFrameKsm) {  // (KSM pages are swappable since 2.6.33; not in this model)

@@ -123,6 +123,7 @@ struct Op {
   bool foll_pin = false;  // odirect_read: pin_user_pages (FOLL_PIN) rather than get_user_pages (FOLL_GET)
   bool gup_write = true;  // GUP with FOLL_WRITE (odirect_read, pin_longterm, pin_user_pages write = true)
   bool gup_fast = true;   // GUP tries get_user_pages_fast first (else slow GUP under mmap_lock)
+  bool foll_longterm = false;  // GUP with FOLL_LONGTERM (pin_user_pages longterm = true, pin_longterm)
   bool prot_write = false;  // mprotect: PROT_READ|PROT_WRITE (else PROT_READ)
   int line = 0;     // where it was declared
 };
@@ -190,6 +191,10 @@ struct Scenario {
   bool has_swap = false;
   // Some VMA maps a file (page-cache frames held by VMAs: footprints are not tracked).
   bool has_file = false;
+  // A load or a GUP without FOLL_WRITE may find an empty anonymous PTE (an unpopulated
+  // VMA, or one MADV_DONTNEED empties): from 2.6.32 its fault maps the zero page, one
+  // frame mapped in every mm that reads it (model/zero_page.hpp; footprints are not tracked).
+  bool may_map_zero_page = false;
   // Some op merges pages with KSM (a frame then maps at two virtual pages: not tracked).
   bool has_ksm = false;
   // Some op holds a page lock across steps (hold_page_lock): trylock_page may fail, and

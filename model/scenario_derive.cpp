@@ -59,13 +59,20 @@ void derive(ParsedScenario& p) {
     for (std::size_t t = d.first; t < d.end; ++t) cls.push_back(static_cast<u8>(t));
     sc.thread_classes.push_back(std::move(cls));
   }
+  bool read_gup = false, empties = false;  // (may_map_zero_page)
   for (const ThreadDef& td : sc.threads)
     for (const Op& op : td.ops) {
       sc.has_swap |= op.kind == OpKind::SwapOut;
       sc.has_ksm |= op.kind == OpKind::KsmScan;
       sc.has_page_lock |= op.kind == OpKind::HoldPageLock;
+      read_gup |= (takes_pin(op.kind) && !op.gup_write) || op.kind == OpKind::Read;
+      empties |= op.kind == OpKind::Madvise && op.advice == Advice::DontNeed;
     }
-  for (const VmaDecl& d : p.vmas) sc.has_file |= (d.vma.flags & kVmFile) != 0;
+  for (const VmaDecl& d : p.vmas) {
+    sc.has_file |= (d.vma.flags & kVmFile) != 0;
+    empties |= (d.vma.flags & kVmAnon) && !(d.vma.flags & kVmShared) && !d.populated;
+  }
+  sc.may_map_zero_page = read_gup && empties;
 }
 
 }  // namespace cow

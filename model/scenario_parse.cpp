@@ -542,6 +542,7 @@ class Parser {
         need_process();
         op.page = page();
         op.foll_pin = ot.get("foll_pin") && req_int(ot, "foll_pin", env) != 0;
+        op.foll_longterm = true;
         op.pin = new_pin(pin_name(ot, td.name + ":pin@" + std::to_string(op.page)), tid, op.page, true, on);
         sc_.pins[op.pin].foll_pin = op.foll_pin;
         break;
@@ -577,6 +578,7 @@ class Parser {
         op.gup_write = opt_flag(ot, "write", env, true);
         op.gup_fast = opt_flag(ot, "fast", env, false);
         bool longterm = opt_flag(ot, "longterm", env, true);
+        op.foll_longterm = longterm;
         op.pin = new_pin(pin_name(ot, td.name + ":pin@" + std::to_string(op.page)), tid, op.page, longterm, on);
         set_pin_kind(op.pin, op.gup_write, /*foll_pin=*/true);
         break;

@@ -43,6 +43,9 @@ enum FrameFlag : u8 {
   // page-lock holder (op hold_page_lock, model/page_lock.cpp) and by do_wp_page's
   // lock_page (2.6.29 .. 5.8, model/fault.cpp).
   kFramePageLocked = 1 << 6,
+  // The shared zero page (my_zero_pfn, 2.6.32+ a13ea5b75964 "mm: reinstate ZERO_PAGE"):
+  // one frame, mapped read-only by read faults on empty anonymous PTEs (model/zero_page.hpp).
+  kFrameZero = 1 << 7,
 };
 // The page-cache, LRU and filesystem state of a page (mlock's dirtying of shared mappings, 2010).
 enum PageFlag : u8 {

@@ -198,7 +198,7 @@ VmFault V5_19::do_swap_page(Step& st, unsigned mm, unsigned v, FaultFlags flags)
 //   if (!PageAnon(page))
 //           return false;
 //   return !PageAnonExclusive(page);
-bool V5_19::gup_must_unshare(const State& s, const Op& op, u8 f) const {
+bool V5_19::gup_must_unshare(const State& s, const Op& op, u8 f, const Vma*) const {
   if (!op.foll_pin || op.gup_write || f >= kMaxFrames) return false;
   return (s.frames[f].flags & kFrameAnon) && !exclusive(s.frames[f]);
 }

@@ -25,7 +25,7 @@ class V5_19 : public V5_11 {
   bool copy_one_pte(Step& st, unsigned src, unsigned dst, unsigned v) const override;
   VmFault do_wp_page(Step& st, unsigned mm, unsigned v, FaultFlags flags) const override;
   VmFault do_swap_page(Step& st, unsigned mm, unsigned v, FaultFlags flags) const override;
-  bool gup_must_unshare(const State& s, const Op& op, u8 f) const override;
+  bool gup_must_unshare(const State& s, const Op& op, u8 f, const Vma* vma) const override;
   bool try_to_unmap_share(Step& st, u8 f) const override;
 
  protected:

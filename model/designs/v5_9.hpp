@@ -6,6 +6,7 @@
 // <CAHk-=wj1EDd3dUGz_992_oRqvsy3LGDvxvyQBvutLhBqkYqgcQ@mail.gmail.com>.
 #pragma once
 #include "model/designs/v5_9_rc.hpp"
+#include "model/zero_page.hpp"
 #include "model/kernel.hpp"
 
 namespace cow::designs {
@@ -43,7 +44,10 @@ class V5_9 : public V5_9_rc {
     st.label = "copy_present_page:page_maybe_dma_pinned";
     const Pte& p = st.s.pte(src, v);
     const Vma* vma = find_vma(st.s, src, v);
-    if (vma && is_cow_mapping(*vma) && st.s.mms[src].has_pinned && st.s.frames[p.frame].pincount > 0) {
+    // (copy_present_pte: "page = vm_normal_page(src_vma, addr, pte); if (page) { ... }":
+    // the zero page is never copied)
+    if (vma && is_cow_mapping(*vma) && st.s.mms[src].has_pinned && st.s.frames[p.frame].pincount > 0 &&
+        !is_zero_page(st.s, p.frame)) {
       st.label = "copy_present_page:early_cow";
       const u8 g = alloc_copy(st, p.frame);
       if (g == kNone) return true;

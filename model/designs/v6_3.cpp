@@ -1,5 +1,5 @@
 // Design v6.3: Linux 6.3, the baseline for the per-VMA-lock designs. Its fork, COW and GUP
-// paths are v6.1's as the model has them (v6.0's, with 088b8aa537c2's memory barriers,
+// paths are v6.1's as the model has them (but for 6.2's gup_must_unshare, below) (v6.0's, with 088b8aa537c2's memory barriers,
 // which order only under a weak --memory-model; the folio conversions change names, not
 // steps). What matters here
 // is what it lacks: every user page fault takes mmap_lock, so fork's
@@ -20,8 +20,43 @@
 #include "model/designs/v6_3.hpp"
 
 #include "model/design_registry.hpp"
+#include "model/kernel.hpp"
 
 namespace cow::designs {
+
+// 84209e87c696 "mm/gup: reliable R/O long-term pinning in COW mappings" (David
+// Hildenbrand, 6.2) extends gup_must_unshare (include/linux/mm.h, v6.2) to pages that are
+// not anonymous, the shared zero page and page-cache pages of private mappings:
+//   	if (!PageAnon(page)) {
+//   		/*
+//   		 * We only care about R/O long-term pining: R/O short-term
+//   		 * pinning does not have the semantics to observe successive
+//   		 * changes through the process page tables.
+//   		 */
+//   		if (!(flags & FOLL_LONGTERM))
+//   			return false;
+//
+//   		/* We really need the vma ... */
+//   		if (!vma)
+//   			return true;
+//
+//   		/*
+//   		 * ... because we only care about writable private ("COW")
+//   		 * mappings where we have to break COW early.
+//   		 */
+//   		return is_cow_mapping(vma->vm_flags);
+//   	}
+// GUP-fast passes a NULL vma (gup_pte_range: gup_must_unshare(NULL, flags, page)), so it
+// falls back to slow GUP, whose unshare fault copies the page (model/gup.cpp).
+bool V6_3::gup_must_unshare(const State& s, const Op& op, u8 f, const Vma* vma) const {
+  if (!op.foll_pin || op.gup_write || f >= kMaxFrames) return false;
+  if (!(s.frames[f].flags & kFrameAnon)) {
+    if (!op.foll_longterm) return false;
+    if (!vma) return true;
+    return kernel::is_cow_mapping(*vma);
+  }
+  return V6_1::gup_must_unshare(s, op, f, vma);
+}
 
 static const RegisterDesign<V6_3> registered;
 
