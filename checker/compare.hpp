@@ -3,6 +3,7 @@
 // the costs of every finishing execution (checker/costs.hpp), as one table; with
 // `--papers DIR`, also the design matrix paper (checker/design_matrix.hpp).
 #pragma once
+#include "checker/run.hpp"
 #include "model/cpu_options.hpp"
 #include <cstdint>
 #include <map>
@@ -25,6 +26,7 @@ struct CompareOptions {
   bool costs = true;                   // run the costs pass on every row
   std::uint64_t costs_max_states = CostOptions{}.max_states;
   CpuOverrides cpu;                    // --tlb, --arch for every scenario
+  TraceMode trace = TraceMode::Shortest;  // the counterexample each VIOLATED of a paper links to
   // The paper --papers writes: "design-matrix" (DIR/design-matrix.md, traces in
   // DIR/traces/), or a named one (--paper NAME: DIR/NAME.md, traces in DIR/NAME/) that
   // starts with the Markdown of --intro FILE (its title and argument, written by hand).

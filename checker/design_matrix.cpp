@@ -58,7 +58,8 @@ bool named_paper(const CompareOptions& opt) { return opt.paper != "design-matrix
 std::string traces_dir(const CompareOptions& opt) { return named_paper(opt) ? opt.paper : "traces"; }
 
 // What `cowcheck check --property P` prints for this row, less its search statistics line
-// (times and memory), from a plain search so that the counterexample is the shortest.
+// (times and memory), from a plain search so that the counterexample is the shortest (or,
+// with --trace fewest-preemptions, the one with the fewest preemptions).
 // Empty when the plain search finds no violation (it always does when compare did).
 std::string counterexample(const CompareRow& r, const std::string& property, const CompareOptions& opt) {
   CheckRequest req;
@@ -70,6 +71,7 @@ std::string counterexample(const CompareRow& r, const std::string& property, con
   start_run_limits(opt.time_limit, 0);  // per run
   req.explore.max_states = opt.max_states;
   req.cpu = opt.cpu;
+  req.trace = opt.trace;
   CheckRun run = run_check(req);
   if (!run.result.any_violated()) return "";
   std::istringstream in(text_report(run, ReportOptions{}));

@@ -62,8 +62,14 @@ std::map<std::string, long> parse_params(const std::vector<std::string>& kvs) {
   return out;
 }
 
+TraceMode parse_trace_mode(const std::string& s) {
+  if (s == "shortest") return TraceMode::Shortest;
+  if (s == "fewest-preemptions") return TraceMode::FewestPreemptions;
+  throw InputError("--trace must be shortest or fewest-preemptions, got '" + s + "'");
+}
+
 struct CheckArgs {
-  std::string scenario, design, format = "text", trace_out, tlb, arch, memory_model;
+  std::string scenario, design, format = "text", trace_out, tlb, arch, memory_model, trace = "shortest";
   std::vector<std::string> params, properties;
   unsigned threads = 0;
   unsigned long long max_states = 0, max_memory = 0;
@@ -102,14 +108,16 @@ int do_check(const CheckArgs& a) {
   req.explore.hash_compact = a.hash_compact;
   req.explore.max_states = a.max_states;
   req.explore.progress = !a.quiet && isatty(STDERR_FILENO);
-  if (a.format != "text" && a.format != "json") throw InputError("--format must be text or json, got '" + a.format + "'");
+  if (a.format != "text" && a.format != "json" && a.format != "columns")
+    throw InputError("--format must be text, json or columns, got '" + a.format + "'");
   req.explore.threads = a.threads ? a.threads : std::max(1u, std::thread::hardware_concurrency());
+  req.trace = parse_trace_mode(a.trace);
   // Stage 2: load, explore, rebuild the counterexamples.
   check_trace_out(a.trace_out);
   CheckRun run = run_check(req);
   // Stage 3: print.
   if (a.format == "json") std::cout << json_report(run).dump(2) << "\n";
-  else std::cout << text_report(run, ReportOptions{a.all_traces});
+  else std::cout << text_report(run, ReportOptions{a.all_traces, a.format == "columns"});
   if (!a.trace_out.empty()) {
     std::ofstream trace_file(a.trace_out);
     nlohmann::json traces = nlohmann::json::array();
@@ -229,7 +237,7 @@ int main(int argc, char** argv) {
   check->add_option("--design", ca.design, "design name (cowcheck list designs)")->required();
   check->add_option("--param", ca.params, "override a scenario parameter, NAME=VALUE")->take_all();
   check->add_option("--property", ca.properties, "property to check (default: the scenario's)")->take_all();
-  check->add_option("--format", ca.format, "text or json");
+  check->add_option("--format", ca.format, "text, json, or columns (each trace as a CPU0 | CPU1 | ... table)");
   check->add_option("--trace-out", ca.trace_out, "write the counterexamples as JSON to FILE");
   check->add_option("--threads", ca.threads, "worker threads (default: every core; results do not depend on it)");
   check->add_option("--max-states", ca.max_states, "stop (incomplete, exit 3) after N states (0: no limit)")
@@ -245,6 +253,9 @@ int main(int argc, char** argv) {
                     "else sc)");
   check->add_flag("--full", ca.full, "explore the whole state space even after every property failed");
   check->add_flag("--all-traces", ca.all_traces, "print a counterexample for every violated property");
+  check->add_option("--trace", ca.trace,
+                    "shortest (default) or fewest-preemptions: the counterexample with the fewest preemptions, "
+                    "then the fewest steps (searched on the whole graph, whatever --por and --symmetry)");
   check->add_flag("--por", ca.por, "partial-order reduction: fewer states, same verdicts (the trace may be longer)");
   check->add_flag("--symmetry", ca.symmetry, "store states up to renaming of frames: fewer states, same verdicts");
   check->add_flag("--hash-compact", ca.hash_compact,
@@ -256,6 +267,9 @@ int main(int argc, char** argv) {
   std::string designs = "all";
   std::string out_file;
   CLI::App* compare = app.add_subcommand("compare", "run designs against scenarios, print one table");
+  std::string compare_trace = "shortest";
+  compare->add_option("--trace", compare_trace,
+                      "with --papers: the counterexample each VIOLATED links to, shortest (default) or fewest-preemptions");
   compare->add_option("--designs", designs, "all, or a comma-separated list");
   compare->add_option("--scenarios", co.scenarios, "scenario files or directories, comma-separated or several")
       ->required()
@@ -335,6 +349,7 @@ int main(int argc, char** argv) {
       co.params = parse_params(cparams);
       co.cpu = {parse_tlb_option(ctlb), parse_arch_option(carch), parse_memory_model_option(cmm)};
       co.costs = !no_costs;
+      co.trace = parse_trace_mode(compare_trace);
       std::string table = run_compare(co);
       std::cout << table;
       if (!out_file.empty()) {

@@ -1,6 +1,9 @@
 #include "model/cpu_options.hpp"
 #include "checker/report.hpp"
 
+#include "checker/columns.hpp"
+#include "checker/preemptions.hpp"
+
 #include <fmt/format.h>
 
 #include "model/threads.hpp"
@@ -46,16 +49,25 @@ std::string steps_text(const CheckRun& run, const Trace& t, std::size_t mark_at 
   for (std::size_t n = 0; n < t.steps.size(); ++n) {
     const TraceStep& s = t.steps[n];
     if (n == mark_at && !mark.empty()) out += "  " + mark + "\n";
-    out += fmt::format("  {:>3}. {:<{}}  {}\n", n + 1, run.scenario.threads[s.tid].name, width, s.label);
+    const std::string preempts =
+        s.preempts ? "   <- preempts " + run.scenario.threads[t.steps[n - 1].tid].name : std::string();
+    out += fmt::format("  {:>3}. {:<{}}  {}{}\n", n + 1, run.scenario.threads[s.tid].name, width, s.label, preempts);
     for (const std::string& c : s.changes) out += fmt::format("        {}\n", c);
   }
   return out;
 }
 
+// "11 steps, 1 preemption"
+std::string trace_size_text(const Trace& t) {
+  const unsigned p = preemption_count(t);
+  return fmt::format("{} steps, {} preemption{}", t.steps.size(), p, p == 1 ? "" : "s");
+}
+
 nlohmann::json steps_json(const CheckRun& run, const Trace& t) {
   nlohmann::json steps = nlohmann::json::array();
   for (const TraceStep& s : t.steps)
-    steps.push_back({{"thread", run.scenario.threads[s.tid].name}, {"label", s.label}, {"changes", s.changes}});
+    steps.push_back({{"thread", run.scenario.threads[s.tid].name}, {"label", s.label}, {"changes", s.changes},
+                     {"preempts", s.preempts}});
   return steps;
 }
 
@@ -112,10 +124,52 @@ nlohmann::json no_finish_json(const CheckRun& run) {
 std::string text_trace(const CheckRun& run, std::size_t i) {
   const PropertyOutcome& o = run.result.outcomes[i];
   const Trace& t = run.traces[i];
-  std::string out = fmt::format("Counterexample for {} ({} steps):\n", o.property->name(), t.steps.size());
+  std::string out = fmt::format("Counterexample for {} ({}{}):\n", o.property->name(), trace_size_text(t),
+                                run.trace_mode == TraceMode::FewestPreemptions ? "; the fewest preemptions, then the fewest steps" : "");
   out += steps_text(run, t);
   out += fmt::format("  VIOLATED {}: {}\n", o.property->name(), o.detail);
   if (!o.certificate.empty()) out += fmt::format("  {}\n", o.certificate);
+  return out;
+}
+
+namespace {
+
+// What one op does, in a few words: its name, its page, and for a GUP its flags.
+std::string op_text(const Scenario& sc, const Op& op) {
+  std::string s = op_name(op.kind);
+  switch (op.kind) {
+    case OpKind::Fork: return s + (op.child < sc.processes.size() ? " -> " + sc.processes[op.child].name : "");
+    case OpKind::Unpin: case OpKind::Dma: case OpKind::PinRead:
+      return op.pin < sc.pins.size() ? s + " " + sc.pins[op.pin].name : s;
+    case OpKind::Exit: case OpKind::Wait: case OpKind::ClearRefs: case OpKind::KsmScan: return s;
+    case OpKind::Madvise:
+      return fmt::format("madvise({}) page {}", op.advice == Advice::DontFork ? "MADV_DONTFORK"
+                                                : op.advice == Advice::DoFork ? "MADV_DOFORK"
+                                                                              : "MADV_DONTNEED", op.page);
+    case OpKind::Mprotect: return fmt::format("mprotect({}) page {}", op.prot_write ? "PROT_READ|PROT_WRITE" : "PROT_READ", op.page);
+    default: break;
+  }
+  s += fmt::format(" page {}", op.page);
+  if (takes_pin(op.kind) || op.kind == OpKind::ProcMemWrite) {
+    std::string f = op.kind == OpKind::ProcMemWrite ? "FOLL_WRITE|FOLL_FORCE" : op.gup_write ? "FOLL_WRITE" : "read";
+    f += op.foll_pin ? ", FOLL_PIN" : op.kind == OpKind::ProcMemWrite ? "" : ", FOLL_GET";
+    if (op.foll_longterm) f += ", FOLL_LONGTERM";
+    if (op.kind != OpKind::PinLongterm && op.kind != OpKind::ProcMemWrite) f += op.gup_fast ? ", GUP-fast first" : ", slow GUP";
+    s += " [" + f + "]";
+  }
+  return s;
+}
+
+}  // namespace
+
+std::vector<std::string> threads_legend(const Scenario& sc) {
+  std::vector<std::string> out;
+  for (const ThreadDef& td : sc.threads) {
+    std::string ops;
+    for (const Op& op : td.ops) ops += (ops.empty() ? "" : "; ") + op_text(sc, op);
+    const std::string where = td.mm < sc.processes.size() ? sc.processes[td.mm].name : "a device";
+    out.push_back(fmt::format("{} ({}): {}", td.name, where, ops.empty() ? "nothing" : ops));
+  }
   return out;
 }
 
@@ -127,6 +181,8 @@ std::string text_report(const CheckRun& run, const ReportOptions& opt) {
   out += fmt::format("scenario  {}{}: {}\n", sc.name, params.empty() ? "" : " (" + params + ")", sc.summary);
   out += fmt::format("design    {}: {}\n", run.design->name(), run.design->summary());
   out += fmt::format("cpu       {}\n", cpu_text(sc));
+  const std::vector<std::string> legend = threads_legend(sc);
+  for (std::size_t t = 0; t < legend.size(); ++t) out += (t == 0 ? "threads   " : "          ") + legend[t] + "\n";
   out += fmt::format("search    {}: {}\n", completion_text(r.completion).words, stats_line(r));
   if (r.por || r.symmetry || r.hash_compact) {
     std::string red;
@@ -148,7 +204,7 @@ std::string text_report(const CheckRun& run, const ReportOptions& opt) {
     const PropertyOutcome& o = r.outcomes[i];
     Verdict v = verdict_of(r, o);
     out += fmt::format("  {:<{}}  {}", o.property->name(), width, v == Verdict::Violated ? "VIOLATED" : verdict_name(v));
-    if (v == Verdict::Violated) out += fmt::format(" ({} steps)", run.traces[i].steps.size());
+    if (v == Verdict::Violated) out += fmt::format(" ({})", trace_size_text(run.traces[i]));
     if (v == Verdict::Vacuous) out += " (no execution finishes)";
     out += "\n";
   }
@@ -160,7 +216,7 @@ std::string text_report(const CheckRun& run, const ReportOptions& opt) {
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return run.traces[a].steps.size() < run.traces[b].steps.size(); });
   if (!opt.all_traces && order.size() > 1) order.resize(1);
-  for (std::size_t i : order) out += "\n" + text_trace(run, i);
+  for (std::size_t i : order) out += "\n" + (opt.columns ? columns_trace(run, i) : text_trace(run, i));
   if (!opt.all_traces && r.any_violated() && r.outcomes.size() > 1)
     out += "\n(--all-traces prints a counterexample for every violated property; --property NAME picks one)\n";
   return out;
@@ -177,7 +233,9 @@ nlohmann::json json_trace(const CheckRun& run, std::size_t i) {
           {"property", std::string(run.result.outcomes[i].property->name())},
           {"detail", run.result.outcomes[i].detail},
           {"initial", describe_state(run.scenario, *run.design, initial_state(run.scenario, *run.design))},
-          {"steps", steps_json(run, run.traces[i])}};
+          {"steps", steps_json(run, run.traces[i])},
+          {"trace", trace_mode_name(run.trace_mode)},
+          {"preemptions", preemption_count(run.traces[i])}};
   if (auto* smt = dynamic_cast<const SmtProperty*>(run.result.outcomes[i].property)) t["property_file"] = smt->file();
   return t;
 }

@@ -9,7 +9,12 @@ namespace cow {
 
 struct ReportOptions {
   bool all_traces = false;  // text: print a trace for every violated property
+  bool columns = false;     // the traces as CPU columns (checker/columns.hpp)
 };
+
+// One line per thread: its name, its process and what its operations model, e.g.
+// "R0 (parent): odirect_read page 0 [GUP-fast, FOLL_WRITE, FOLL_GET]".
+std::vector<std::string> threads_legend(const Scenario& sc);
 
 std::string text_report(const CheckRun& run, const ReportOptions& opt);
 nlohmann::json json_report(const CheckRun& run);

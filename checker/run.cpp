@@ -6,7 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "checker/preemptions.hpp"
 #include "model/input_error.hpp"
+#include "model/invariant.hpp"
+#include "model/threads.hpp"
 #include "model/memory_model.hpp"
 #include "model/input_file.hpp"
 #include "model/names.hpp"
@@ -68,9 +71,22 @@ CheckRun run_check(const CheckRequest& req) {
     if (!o.violated) run.traces.emplace_back();
     else if (opt.hash_compact) run.traces.push_back(replay_steps(run.scenario, *run.design, ex.path_to(o.state), opt.symmetry));
     else run.traces.push_back(rebuild_trace(run.scenario, *run.design, ex.store(), o.state, opt.symmetry));
+    if (o.violated && req.trace == TraceMode::FewestPreemptions) {
+      // (the search runs on the whole graph: see checker/preemptions.hpp)
+      std::optional<Trace> few = fewest_preemption_trace(run.scenario, *run.design, *o.property, opt.max_states);
+      INVARIANT(few || opt.max_states, "a violated property has no fewest-preemption counterexample");
+      if (few) {
+        run.traces.back() = std::move(*few);
+        const Trace& t = run.traces.back();
+        if (!o.property->is_deadlock())
+          o.detail = *o.property->check(run.scenario, t.last, all_threads_finished(run.scenario, t.last));
+      }
+    }
+    if (o.violated) mark_preemptions(run.scenario, *run.design, run.traces.back());
     if (auto* smt = dynamic_cast<const SmtProperty*>(o.property); smt && o.violated)
       o.certificate = smt->certify(run.traces.back().last);
   }
+  run.trace_mode = req.trace;
   if (run.result.no_execution_finishes()) run.no_finish = find_lasso(run.scenario, *run.design);
   if (run.result.completion == Completion::OutOfFrames) {
     Trace t = opt.hash_compact ? replay_steps(run.scenario, *run.design, ex.path_to(run.result.out_of_frames_at), opt.symmetry)
@@ -81,6 +97,14 @@ CheckRun run_check(const CheckRequest& req) {
                                  kMaxFrames, t.steps.size(), params_text(run.scenario.params).empty() ? "" : ", " + params_text(run.scenario.params)));
   }
   return run;
+}
+
+const char* trace_mode_name(TraceMode m) {
+  switch (m) {
+    case TraceMode::Shortest: return "shortest";
+    case TraceMode::FewestPreemptions: return "fewest-preemptions";
+  }
+  return "?";
 }
 
 Verdict verdict_of(const ExploreResult& r, const PropertyOutcome& o) {

@@ -13,6 +13,12 @@
 
 namespace cow {
 
+// Which counterexample a violated property gets: the shortest (what the breadth-first
+// search finds), or the one with the fewest preemptions and, among those, the fewest
+// steps (checker/preemptions.hpp).
+enum class TraceMode { Shortest, FewestPreemptions };
+const char* trace_mode_name(TraceMode m);
+
 struct CheckRequest {
   std::string scenario_file;
   std::string design;
@@ -20,6 +26,7 @@ struct CheckRequest {
   std::vector<std::string> properties;  // empty: the scenario's defaults
   ExploreOptions explore;               // its properties are filled from the names above
   CpuOverrides cpu;                     // --tlb, --arch over the scenario's keys
+  TraceMode trace = TraceMode::Shortest;
 };
 
 struct CheckRun {
@@ -27,7 +34,8 @@ struct CheckRun {
   const Design* design = nullptr;
   std::vector<std::unique_ptr<Property>> owned;  // the SMT-LIB properties loaded for this run
   ExploreResult result;
-  std::vector<Trace> traces;  // one per outcome (empty Trace when not violated)
+  std::vector<Trace> traces;  // one per outcome (empty Trace when not violated), preemptions marked
+  TraceMode trace_mode = TraceMode::Shortest;
   // When no execution finishes (ExploreResult::no_execution_finishes): where one loops
   // forever or deadlocks.
   std::optional<Lasso> no_finish;

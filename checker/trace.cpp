@@ -228,6 +228,13 @@ std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, c
     if (ma.alive != mb.alive)
       out.push_back(mb.alive ? fmt::format("{} is running{}", name, sc.processes[mm].initial ? "" : " (fork returned)")
                              : fmt::format("{} has exited", name));
+    // The mm fields lockless code reads: mm->has_pinned (MMF_HAS_PINNED from 5.15), set by
+    // a FOLL_PIN GUP, and 5.11's write_protect_seq, odd while fork write-protects.
+    if (ma.has_pinned != mb.has_pinned && !kernel_before(d.traits().kernel, "5.9"))
+      out.push_back(fmt::format("{} mm->has_pinned: {} -> {}", name, ma.has_pinned, mb.has_pinned));
+    if (ma.write_protect_seq != mb.write_protect_seq)
+      out.push_back(fmt::format("{} mm->write_protect_seq: {} -> {}{}", name, ma.write_protect_seq, mb.write_protect_seq,
+                                (mb.write_protect_seq & 1) ? " (odd: fork is copying)" : ""));
   }
   if (d.has_brlock() && a.brlock != b.brlock)
     out.push_back(fmt::format("brlock: {} -> {}", rw_text(sc, a.brlock), rw_text(sc, b.brlock)));

@@ -20,6 +20,7 @@ struct TraceStep {
   u8 tid;
   std::string label;
   std::vector<std::string> changes;
+  bool preempts = false;  // the thread of the step before could still step (checker/preemptions.hpp)
 };
 
 struct Trace {
