@@ -21,6 +21,7 @@
 
 #include "checker/compare.hpp"
 #include "checker/design_tables.hpp"
+#include "checker/itf.hpp"
 #include "checker/litmus.hpp"
 #include "checker/replay.hpp"
 #include "checker/report.hpp"
@@ -108,8 +109,8 @@ int do_check(const CheckArgs& a) {
   req.explore.hash_compact = a.hash_compact;
   req.explore.max_states = a.max_states;
   req.explore.progress = !a.quiet && isatty(STDERR_FILENO);
-  if (a.format != "text" && a.format != "json" && a.format != "columns")
-    throw InputError("--format must be text, json or columns, got '" + a.format + "'");
+  if (a.format != "text" && a.format != "json" && a.format != "columns" && a.format != "itf")
+    throw InputError("--format must be text, json, columns or itf, got '" + a.format + "'");
   req.explore.threads = a.threads ? a.threads : std::max(1u, std::thread::hardware_concurrency());
   req.trace = parse_trace_mode(a.trace);
   // Stage 2: load, explore, rebuild the counterexamples.
@@ -117,6 +118,7 @@ int do_check(const CheckArgs& a) {
   CheckRun run = run_check(req);
   // Stage 3: print.
   if (a.format == "json") std::cout << json_report(run).dump(2) << "\n";
+  else if (a.format == "itf") std::cout << itf_report(run).dump(2) << "\n";  // checker/itf.hpp
   else std::cout << text_report(run, ReportOptions{a.all_traces, a.format == "columns"});
   if (!a.trace_out.empty()) {
     std::ofstream trace_file(a.trace_out);
@@ -237,7 +239,9 @@ int main(int argc, char** argv) {
   check->add_option("--design", ca.design, "design name (cowcheck list designs)")->required();
   check->add_option("--param", ca.params, "override a scenario parameter, NAME=VALUE")->take_all();
   check->add_option("--property", ca.properties, "property to check (default: the scenario's)")->take_all();
-  check->add_option("--format", ca.format, "text, json, or columns (each trace as a CPU0 | CPU1 | ... table)");
+  check->add_option("--format", ca.format,
+                    "text, json, columns (each trace as a CPU0 | CPU1 | ... table) or itf (the counterexamples in "
+                    "Apalache's ITF)");
   check->add_option("--trace-out", ca.trace_out, "write the counterexamples as JSON to FILE");
   check->add_option("--threads", ca.threads, "worker threads (default: every core; results do not depend on it)");
   check->add_option("--max-states", ca.max_states, "stop (incomplete, exit 3) after N states (0: no limit)")
@@ -298,7 +302,7 @@ int main(int argc, char** argv) {
 
   std::string replay_file;
   CLI::App* replay_cmd = app.add_subcommand("replay", "re-execute a JSON counterexample step by step and check it");
-  replay_cmd->add_option("trace", replay_file, "a file written by check --trace-out (or check --format json)")->required();
+  replay_cmd->add_option("trace", replay_file, "a file written by check --trace-out (or check --format json or itf)")->required();
 
   std::string litmus_file, litmus_design;
   CLI::App* litmus_cmd = app.add_subcommand(

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "checker/itf_read.hpp"
 #include "checker/json_positions.hpp"
 #include "checker/trace.hpp"
 #include "model/input_error.hpp"
@@ -32,9 +33,10 @@ struct TraceIn {
   const std::string& path;
   const JsonPositions& pos;
   std::string base;  // "", "/2" or "/properties/0/trace"
+  const ItfRecorded* itf = nullptr;  // an ITF trace: `t` is its as_trace(), its states are checked
 
   [[noreturn]] void fail(const std::string& pointer, const std::string& msg) const {
-    auto [line, col] = pos.at(base + pointer);
+    auto [line, col] = pos.at(base + (itf ? ItfRecorded::pointer(pointer) : pointer));
     throw InputError(path, line, col, msg);
   }
   std::string field(const nlohmann::json& j, const std::string& at, const char* key) const {
@@ -110,6 +112,7 @@ bool replay_one(const TraceIn& in, std::string& out) {
 
   out += fmt::format("replaying {} on {} under {} ({} steps)\n", pname, sc.name, d->name(), t["steps"].size());
   State s = initial_state(sc, *d);
+  if (in.itf) in.itf->check(sc, s, 0, "", "");
   Expansion ex;
   std::size_t n = 0;
   for (const auto& step : t["steps"]) {
@@ -131,6 +134,7 @@ bool replay_one(const TraceIn& in, std::string& out) {
     out += fmt::format("  {:>3}. {}  {}\n", n, thread, label);
     for (const std::string& c : describe_changes(sc, *d, s, it->next)) out += "        " + c + "\n";
     s = it->next;
+    if (in.itf) in.itf->check(sc, s, n, thread, label);
   }
   const bool final = all_threads_finished(sc, s);
   bool violated;
@@ -215,11 +219,11 @@ int replay(const std::string& path, std::string& out) {
       for (std::size_t i = 0; i < ps.size(); ++i)
         if (ps[i].is_object() && ps[i].contains("trace"))
           traces.emplace_back(&ps[i]["trace"], "/properties/" + std::to_string(i) + "/trace");
-  } else if (j.is_object()) {
+  } else if (j.is_object()) {  // one trace (its own JSON, or ITF)
     traces.emplace_back(&j, "");
   }
-  if (traces.empty()) throw InputError(path, 1, 1, "no trace in the file: expected a trace object, an array of them, or a "
-                                                   "`check --format json` report with a violated property");
+  if (traces.empty()) throw InputError(path, 1, 1, "no trace in the file: expected a trace object (or an ITF trace), an array "
+                                                   "of them, or a `check --format json` report with a violated property");
   bool all_violated = true;
   for (const auto& [t, base] : traces) {
     if (!t->is_object()) {
@@ -227,6 +231,11 @@ int replay(const std::string& path, std::string& out) {
       throw InputError(path, line, col, "a trace must be a JSON object");
     }
     if (!out.empty()) out += "\n";
+    if (is_itf(*t)) {  // `check --format itf`: replayed as the trace its states spell
+      const ItfRecorded itf(*t, path, pos, base);
+      all_violated &= replay_one(TraceIn{itf.as_trace(), path, pos, base, &itf}, out);
+      continue;
+    }
     all_violated &= replay_one(TraceIn{*t, path, pos, base}, out);
   }
   return all_violated ? 1 : 0;

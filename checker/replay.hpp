@@ -1,6 +1,8 @@
 // `cowcheck replay TRACE.json`: re-executes a counterexample written by `check
 // --trace-out` (or found in `check --format json`) step by step against the model, prints
-// it, and checks its property at the end. A step that cannot be taken is bad input.
+// it, and checks its property at the end. A step that cannot be taken is bad input. An
+// ITF trace (`check --format itf`) is replayed too, and each state it recorded must be
+// the one re-executed (checker/itf_read.hpp).
 #pragma once
 #include <string>
 
