@@ -235,7 +235,9 @@ Block draw_trace(const CheckRun& run, std::size_t outcome) {
   const double head_h = std::max(2 * kLineH + 6, rot_h);
   for (std::size_t t = 0; t < nt; ++t) {
     const ThreadDef& td = sc.threads[t];
-    g += text(lane_x[t] + 2, head_y + kLineH, td.name, fmt::format("font-weight=\"bold\" fill=\"{}\"", kLaneEdge[t % 8]));
+    // class="lane" / "step" / "frame": what a reader (or a test) can count the lanes, steps and frames by.
+    g += text(lane_x[t] + 2, head_y + kLineH, td.name,
+              fmt::format("class=\"lane\" font-weight=\"bold\" fill=\"{}\"", kLaneEdge[t % 8]));
     g += text(lane_x[t] + 2, head_y + 2 * kLineH, td.mm == kNone ? "device" : "process " + mm_label(td.mm), "fill=\"#555\"");
     for (std::size_t k = 0; k < lock_cols[t].size(); ++k) {
       const double cx = lane_x[t] + box_w[t] + 4 + static_cast<double>(k) * kLockColW + kLockColW / 2 + 3;
@@ -245,7 +247,7 @@ Block draw_trace(const CheckRun& run, std::size_t outcome) {
   }
   for (std::size_t k = 0; k < frames.size(); ++k) {
     const double fx = frame_x[k];
-    g += text(fx + 4, head_y + kLineH, frame_name(static_cast<u8>(frames[k])), "font-weight=\"bold\"");
+    g += text(fx + 4, head_y + kLineH, frame_name(static_cast<u8>(frames[k])), "class=\"frame\" font-weight=\"bold\"");
     g += text(fx + 4, head_y + 2 * kLineH, "page frame", "fill=\"#555\"");
   }
   y = head_y + head_h + 6;
@@ -287,7 +289,7 @@ Block draw_trace(const CheckRun& run, std::size_t outcome) {
               pre ? "fill=\"#c0392b\" font-weight=\"bold\"" : "fill=\"#555\"");
     std::string tip = fmt::format("step {}: {} {}", i + 1, sc.threads[s.tid].name, s.label);
     for (const std::string& c : s.changes) tip += "\n  " + c;
-    g += "<g><title>" + esc(tip) + "</title>\n";
+    g += "<g class=\"step\"><title>" + esc(tip) + "</title>\n";
     const bool last = i + 1 == ns;
     g += rect(bx, by, box_w[s.tid], bh,
               fmt::format("rx=\"3\" fill=\"{}\" stroke=\"{}\" stroke-width=\"{}\"", kLanePale[s.tid % 8],
@@ -299,7 +301,7 @@ Block draw_trace(const CheckRun& run, std::size_t outcome) {
     if (pre) {
       const u8 a = tl.preempted[i];
       g += rect(lane_x[a] + 1, by, box_w[a] - 2, bh,
-                "rx=\"3\" fill=\"none\" stroke=\"#c0392b\" stroke-width=\"1.2\" stroke-dasharray=\"4,2\"");
+                "class=\"preempted\" rx=\"3\" fill=\"none\" stroke=\"#c0392b\" stroke-width=\"1.2\" stroke-dasharray=\"4,2\"");
       g += text(lane_x[a] + 6, by + kLineH - 2, fmt::format("preempted by {}", sc.threads[s.tid].name),
                 "fill=\"#c0392b\" font-style=\"italic\" font-size=\"10\"");
     }
@@ -313,7 +315,7 @@ Block draw_trace(const CheckRun& run, std::size_t outcome) {
     const double bx = lane_x[h.tid] + box_w[h.tid] + 4 + static_cast<double>(k) * kLockColW + 1;
     const double y0 = row_y[h.from + 1] + row_h[h.from + 1] / 2;
     const double y1 = h.open ? rows_bottom : row_y[h.to + 1] + row_h[h.to + 1] / 2;
-    g += fmt::format("<g><title>{}</title>\n", esc(fmt::format("{} holds {} ({}), steps {}..{}{}", sc.threads[h.tid].name,
+    g += fmt::format("<g class=\"lock\"><title>{}</title>\n", esc(fmt::format("{} holds {} ({}), steps {}..{}{}", sc.threads[h.tid].name,
                                                                lock_kind_name(h.kind), col_name(col), h.from + 1, h.to + 1,
                                                                h.open ? ", still held at the end" : "")));
     g += rect(bx, y0, kLockColW - 3, std::max(y1 - y0, 3.0), fmt::format("rx=\"2\" fill=\"{}\"", lock_colour(h.kind)));
@@ -350,7 +352,7 @@ Block draw_trace(const CheckRun& run, std::size_t outcome) {
   const std::vector<std::string> why = wrap(fmt::format("VIOLATED {} in the final state: {}", o.property->name(), o.detail),
                                             wide_chars - 2);
   g += rect(kMargin, y, width - 2 * kMargin, static_cast<double>(why.size()) * kLineH + 8,
-            "fill=\"#fdedec\" stroke=\"#c0392b\"");
+            "class=\"violation\" fill=\"#fdedec\" stroke=\"#c0392b\"");
   for (std::size_t l = 0; l < why.size(); ++l)
     g += text(kMargin + 6, y + kLineH * static_cast<double>(l + 1), why[l], "fill=\"#922b21\" font-weight=\"bold\"");
   y += static_cast<double>(why.size()) * kLineH + 18;
