@@ -145,6 +145,7 @@ const char* const kLaneEdge[] = {"#2e86c1", "#d68910", "#17a589", "#884ea0", "#c
 struct Block {
   std::string svg;
   double width = 0, height = 0;
+  unsigned lock_kinds = 0;  // the LockKinds drawn, a bit each (the legend lists those)
 };
 
 Block draw_trace(const CheckRun& run, std::size_t outcome) {
@@ -349,20 +350,34 @@ Block draw_trace(const CheckRun& run, std::size_t outcome) {
   g += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\" stroke=\"#c0392b\" stroke-width=\"3\"/>\n",
                    kMargin, rows_bottom + 10, width - kMargin);
   y = rows_bottom + 16;
-  const std::vector<std::string> why = wrap(fmt::format("VIOLATED {} in the final state: {}", o.property->name(), o.detail),
-                                            wide_chars - 2);
+  // The property's words, Z3's instance when it gave one, and what the last step did.
+  std::vector<std::string> why = wrap(fmt::format("VIOLATED {} in the final state: {}", o.property->name(), o.detail),
+                                      wide_chars - 2);
+  std::vector<std::string> more;
+  if (!o.certificate.empty()) more.push_back(o.certificate);
+  if (ns) {
+    std::string last = fmt::format("the last step, {} {}:", sc.threads[tr.steps.back().tid].name, tr.steps.back().label);
+    for (const std::string& c : tr.steps.back().changes) last += " " + c + ";";
+    more.push_back(last.substr(0, last.size() - 1));
+  }
+  const std::size_t bold = why.size();  // the property's lines; the others, indented, explain
+  for (const std::string& m : more)
+    for (const std::string& l : wrap(m, wide_chars - 4)) why.push_back(l);
   g += rect(kMargin, y, width - 2 * kMargin, static_cast<double>(why.size()) * kLineH + 8,
             "class=\"violation\" fill=\"#fdedec\" stroke=\"#c0392b\"");
   for (std::size_t l = 0; l < why.size(); ++l)
-    g += text(kMargin + 6, y + kLineH * static_cast<double>(l + 1), why[l], "fill=\"#922b21\" font-weight=\"bold\"");
+    g += text(kMargin + (l < bold ? 6 : 6 + 2 * kCharW), y + kLineH * static_cast<double>(l + 1), why[l],
+              l < bold ? "fill=\"#922b21\" font-weight=\"bold\"" : "fill=\"#922b21\"");
   y += static_cast<double>(why.size()) * kLineH + 18;
 
-  return {g, width, y};
+  unsigned kinds = 0;
+  for (const LockHold& h : holds) kinds |= 1u << static_cast<unsigned>(h.kind);
+  return {g, width, y, kinds};
 }
 
-// The legend, once under every picture: every colour and mark the pictures use, in rows
-// that wrap at `width`.
-Block draw_legend(double width) {
+// The legend, once under every picture: the locks drawn, every frame colour, the marks;
+// in rows that wrap at `width`.
+Block draw_legend(double width, unsigned lock_kinds) {
   std::string g;
   const double y = 0;
   struct Key {
@@ -372,7 +387,7 @@ Block draw_legend(double width) {
   std::vector<Key> keys;
   for (LockKind k : {LockKind::MmapWrite, LockKind::MmapRead, LockKind::Ptl, LockKind::BrWrite, LockKind::BrRead,
                      LockKind::VmaWrite, LockKind::VmaRead})
-    keys.push_back({lock_colour(k), std::string(lock_kind_name(k)) + " held"});
+    if (lock_kinds & (1u << static_cast<unsigned>(k))) keys.push_back({lock_colour(k), std::string(lock_kind_name(k)) + " held"});
   for (u8 m : {u8(kMarkInUse), u8(kMarkCopy), u8(kMarkZeroed), u8(kMarkPinned), u8(kMarkDma), u8(kMarkFreed)})
     keys.push_back({frame_look(m).fill, std::string("frame ") + frame_look(m).name});
   keys.push_back({"none", "preempted: it could have stepped (red step number: the preempting step)", true});
@@ -417,7 +432,9 @@ std::string svg_picture(const CheckRun& run, const std::vector<std::size_t>& out
     w = std::max(w, blocks.back().width);
     h += blocks.back().height;
   }
-  blocks.push_back(draw_legend(w));
+  unsigned kinds = 0;
+  for (const Block& b : blocks) kinds |= b.lock_kinds;
+  blocks.push_back(draw_legend(w, kinds));
   h += blocks.back().height;
   std::string out = fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
