@@ -276,3 +276,11 @@ TEST_CASE("check --svg draws real counterexamples that a headless browser render
   std::error_code ec;
   fs::remove_all(dir, ec);
 }
+
+TEST_CASE("papers/pictures/odirect_fork_K2_v2.6.27.svg is what check --svg writes today", "[svg][quick]") {
+  // The README's example picture, regenerated with the command the README gives.
+  CheckRun run = cowtest::run_scenario(kSrc + "/scenarios/odirect_fork.toml", "v2.6.27", {{"K", 2}}, {"dma-visible"});
+  INFO("regenerate: build/release/cowcheck check scenarios/odirect_fork.toml --design v2.6.27 --param K=2 "
+       "--property dma-visible --svg papers/pictures/odirect_fork_K2_v2.6.27.svg");
+  CHECK(svg_picture(run, pictured_outcomes(run, false)) == slurp(kSrc + "/papers/pictures/odirect_fork_K2_v2.6.27.svg"));
+}
