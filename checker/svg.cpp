@@ -34,17 +34,18 @@ std::string esc(std::string_view s) {
 }
 
 // Breaks a label into lines of at most `w` characters, after a ':', '+', ',' or space
-// where there is one (kernel labels read "function:what+function").
+// where there is one (kernel labels read "function:what+function"), else before a '('.
 std::vector<std::string> wrap(const std::string& s, std::size_t w) {
   std::vector<std::string> lines;
   std::size_t at = 0;
-  while (s.size() - at > w) {
-    std::size_t cut = std::string::npos;
+  auto last_break = [&](std::string_view after, std::string_view before) {
     for (std::size_t k = at + w; k > at + w / 3; --k)
-      if (std::string_view(":+, (").find(s[k - 1]) != std::string_view::npos) {
-        cut = k;
-        break;
-      }
+      if (after.find(s[k - 1]) != std::string_view::npos || before.find(s[k]) != std::string_view::npos) return k;
+    return std::string::npos;
+  };
+  while (s.size() - at > w) {
+    std::size_t cut = last_break(":+, ", "");
+    if (cut == std::string::npos) cut = last_break("", "(");
     if (cut == std::string::npos) cut = at + w;
     lines.push_back(s.substr(at, cut - at));
     at = cut;
