@@ -275,7 +275,10 @@ Block draw_trace(const CheckRun& run, std::size_t outcome) {
     std::size_t first = ns, last = 0;
     for (std::size_t i = 0; i < ns; ++i)
       if (tr.steps[i].tid == t) first = std::min(first, i), last = i;
-    if (first == ns) continue;
+    if (first == ns) {  // an empty lane would look like a drawing that went missing
+      g += text(lane_x[t] + 5, row_y[0] + kLineH, "(takes no step)", "fill=\"#888\" font-style=\"italic\" font-size=\"10\"");
+      continue;
+    }
     const double cx = lane_x[t] + box_w[t] / 2;
     g += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"{3}\" stroke-width=\"1\" "
                      "stroke-dasharray=\"3,3\"/>\n",
