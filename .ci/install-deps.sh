@@ -3,7 +3,8 @@
 # Run as root (CI and the project's machines are); uses sudo when not root.
 set -euo pipefail
 pkgs=(cmake ninja-build g++ pkg-config libz3-dev libboost-graph-dev libfmt-dev catch2
-      libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libxxhash-dev)
+      libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libxxhash-dev
+      chromium)  # chromium: tests/test_svg.cpp renders check --svg's pictures headless
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

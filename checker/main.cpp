@@ -25,6 +25,7 @@
 #include "checker/litmus.hpp"
 #include "checker/replay.hpp"
 #include "checker/report.hpp"
+#include "checker/svg.hpp"
 #include "model/exit_status.hpp"
 #include "model/input_error.hpp"
 #include "model/run_limits.hpp"
@@ -71,6 +72,7 @@ TraceMode parse_trace_mode(const std::string& s) {
 
 struct CheckArgs {
   std::string scenario, design, format = "text", trace_out, tlb, arch, memory_model, trace = "shortest";
+  std::string svg;  // --svg FILE: the counterexample as a picture (checker/svg.hpp)
   std::vector<std::string> params, properties;
   unsigned threads = 0;
   unsigned long long max_states = 0, max_memory = 0;
@@ -129,6 +131,7 @@ int do_check(const CheckArgs& a) {
     trace_file.close();
     if (!trace_file) throw InputError(a.trace_out, 0, 0, "--trace-out: writing the trace file failed (disk full?)");
   }
+  if (!a.svg.empty()) write_svg(run, a.all_traces, a.svg);
   return exit_status(run.result);
 }
 
@@ -243,6 +246,7 @@ int main(int argc, char** argv) {
                     "text, json, columns (each trace as a CPU0 | CPU1 | ... table) or itf (the counterexamples in "
                     "Apalache's ITF)");
   check->add_option("--trace-out", ca.trace_out, "write the counterexamples as JSON to FILE");
+  check->add_option("--svg", ca.svg, "draw the counterexample (every one with --all-traces) as an SVG picture in FILE");
   check->add_option("--threads", ca.threads, "worker threads (default: every core; results do not depend on it)");
   check->add_option("--max-states", ca.max_states, "stop (incomplete, exit 3) after N states (0: no limit)")
       ->check(kCount);
