@@ -52,10 +52,19 @@ void mark_preemptions(const Scenario& sc, const Design& d, Trace& t) {
   for (TraceStep& step : t.steps) {
     successors(sc, d, s, ex);
     step.preempts = last != kNoThread && step.tid != last && has_step_of(ex, last);
-    auto it = std::find_if(ex.succ.begin(), ex.succ.end(),
-                           [&](const Successor& su) { return su.tid == step.tid && su.label == step.label; });
-    INVARIANT(it != ex.succ.end(), "a counterexample step cannot be replayed");
-    s = it->next;
+    // The step taken: its thread and label; under a weak memory model a thread may have
+    // several, told apart by what they change.
+    const Successor* taken = nullptr;
+    for (const Successor& su : ex.succ) {
+      if (su.tid != step.tid || su.label != step.label) continue;
+      if (!taken) taken = &su;
+      if (describe_changes(sc, d, s, su.next) == step.changes) {
+        taken = &su;
+        break;
+      }
+    }
+    INVARIANT(taken, "a counterexample step cannot be replayed");
+    s = taken->next;
     last = step.tid;
   }
 }

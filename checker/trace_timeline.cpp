@@ -27,12 +27,7 @@ Timeline trace_timeline(const Scenario& sc, const Design& d, const Trace& tr) {
       }
     }
     INVARIANT(taken, "trace_timeline: a counterexample step cannot be replayed");
-    u8 pre = kNone;
-    if (i > 0 && tr.steps[i - 1].tid != step.tid) {
-      const u8 a = tr.steps[i - 1].tid;
-      if (std::any_of(ex.succ.begin(), ex.succ.end(), [&](const Successor& su) { return su.tid == a; })) pre = a;
-    }
-    tl.preempted.push_back(pre);
+    tl.preempted.push_back(step.preempts ? tr.steps[i - 1].tid : kNone);  // (checker/preemptions.hpp marked it)
     tl.states.push_back(taken->next);
   }
   INVARIANT(tl.states.back() == tr.last, "trace_timeline: the replay ends elsewhere than the trace");

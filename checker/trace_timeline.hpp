@@ -13,8 +13,8 @@ namespace cow {
 
 struct Timeline {
   std::vector<State> states;  // states[0] the initial state, states[i + 1] the state after step i
-  // Per step: the thread it preempted, or kNone. Step i by B preempts A when step i - 1
-  // was A's and A had a step enabled in states[i] (the successor function says so).
+  // Per step: the thread it preempted, or kNone (TraceStep::preempts, which
+  // checker/preemptions.hpp's mark_preemptions sets on every trace a run prints).
   std::vector<u8> preempted;
 };
 

@@ -77,5 +77,5 @@ TEST_CASE("columns: the command line", "[columns][cli][quick]") {
                                    " --design v2.6.27 --format table");
   SHOW(bad);
   CHECK(bad.status == 2);
-  CHECK(bad.output.find("--format must be text, json or columns, got 'table'") != std::string::npos);
+  CHECK(bad.output.find("--format must be text, json, columns or itf, got 'table'") != std::string::npos);
 }
