@@ -1,5 +1,7 @@
 #include "checker/compare.hpp"
 
+#include "checker/compare_text.hpp"
+
 #include <algorithm>
 #include <map>
 #include <filesystem>
@@ -198,7 +200,8 @@ std::string render_compare(const std::vector<CompareRow>& rows, const CompareOpt
     }
     return out;
   }
-  if (opt.format != "md") throw InputError("--format must be md, csv or json for compare (got '" + opt.format + "')");
+  if (opt.format == "text") return render_compare_text(rows, costs, opt.color);
+  if (opt.format != "md") throw InputError("--format must be md, text, csv or json for compare (got '" + opt.format + "')");
   out += "| scenario | params | design |";
   for (const auto& c : columns) out += " " + c + " |";
   out += " states | transitions | seconds |";
@@ -232,8 +235,8 @@ std::string render_compare(const std::vector<CompareRow>& rows, const CompareOpt
 }
 
 std::string run_compare(const CompareOptions& opt) {
-  if (opt.format != "md" && opt.format != "csv" && opt.format != "json")
-    throw InputError("--format must be md, csv or json for compare (got '" + opt.format + "')");
+  if (opt.format != "md" && opt.format != "text" && opt.format != "csv" && opt.format != "json")
+    throw InputError("--format must be md, text, csv or json for compare (got '" + opt.format + "')");
   if (!opt.papers.empty() || opt.paper != "design-matrix" || !opt.intro.empty()) {
     if (opt.papers.empty()) throw InputError("--paper and --intro go with --papers DIR");
     check_papers_dir(opt);  // before the long part
@@ -242,7 +245,7 @@ std::string run_compare(const CompareOptions& opt) {
   const std::vector<CompareRow> rows = compare_rows(opt, &refused);
   if (!opt.papers.empty()) write_design_matrix(rows, opt);
   std::string out = render_compare(rows, opt);
-  if (!refused.empty() && opt.format == "md") {
+  if (!refused.empty() && (opt.format == "md" || opt.format == "text")) {
     std::map<std::string, std::vector<std::string>> by_scenario;  // "scenario: design", once each
     for (const std::string& r : refused) {
       const auto colon = r.find(": ");

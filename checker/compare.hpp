@@ -19,7 +19,8 @@ struct CompareOptions {
   std::vector<std::string> designs;    // names; {"all"} for every design
   std::vector<std::string> scenarios;  // files or directories
   std::map<std::string, long> params;  // applied to the scenarios that have them, over the matrix
-  std::string format = "md";           // md | csv | json
+  std::string format = "md";           // md | csv | json | text (checker/compare_text.hpp)
+  bool color = false;                  // text: ANSI colours (a terminal)
   double time_limit = 0;
   unsigned long long max_states = 0;
   bool por = false, symmetry = false;  // reductions (state counts are then of the reduced graph)

@@ -284,7 +284,8 @@ int main(int argc, char** argv) {
       ->take_all()
       ->delimiter(',');
   compare->add_option("--param", cparams, "NAME=VALUE for the scenarios that have it")->take_all();
-  compare->add_option("--format", co.format, "md, csv or json");
+  compare->add_option("--format", co.format,
+                      "text (a compact table; the default on a terminal, coloured), md (the default otherwise), csv or json");
   compare->add_option("--out", out_file, "write the table to FILE too");
   compare->add_option("--time-limit", co.time_limit, "per run, seconds (0: no limit)")->check(kSeconds);
   std::string ctlb, carch, cmm;
@@ -358,6 +359,8 @@ int main(int argc, char** argv) {
       co.cpu = {parse_tlb_option(ctlb), parse_arch_option(carch), parse_memory_model_option(cmm)};
       co.costs = !no_costs;
       co.trace = parse_trace_mode(compare_trace);
+      if (compare->count("--format") == 0 && isatty(STDOUT_FILENO)) co.format = "text";  // a person reads it
+      co.color = co.format == "text" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
       std::string table = run_compare(co);
       std::cout << table;
       if (!out_file.empty()) {
