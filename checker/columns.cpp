@@ -61,6 +61,8 @@ std::string columns_trace(const CheckRun& run, std::size_t i, unsigned width) {
     std::vector<std::string> lines;
     if (s.preempts) lines.push_back("** preempts " + sc.threads[t.steps[k - 1].tid].name + " **");
     for (const std::string& l : wrap_text(s.label, col)) lines.push_back(l);
+    if (!s.why.empty())
+      for (const std::string& l : wrap_text("  " + s.why, col)) lines.push_back(l);
     for (const std::string& ch : s.changes)
       for (const std::string& l : wrap_text("  " + ch, col)) lines.push_back(l);
     for (std::size_t j = 0; j < lines.size(); ++j) {

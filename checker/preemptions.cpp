@@ -129,7 +129,10 @@ std::optional<Trace> fewest_preemption_trace(const Scenario& sc, const Design& d
     auto it = std::find_if(ex.succ.begin(), ex.succ.end(),
                            [&](const Successor& su) { return su.tid == best[path[i]].tid && su.next == to; });
     INVARIANT(it != ex.succ.end(), "a fewest-preemption step cannot be replayed");
-    TraceStep step{it->tid, std::string(it->label), describe_changes(sc, d, from, to)};
+    TraceStep step;
+    step.tid = it->tid;
+    step.label = std::string(it->label);
+    step.changes = describe_changes(sc, d, from, to);
     step.preempts = best[path[i]].preempts;
     tr.steps.push_back(std::move(step));
   }

@@ -52,6 +52,7 @@ std::string steps_text(const CheckRun& run, const Trace& t, std::size_t mark_at 
     const std::string preempts =
         s.preempts ? "   <- preempts " + run.scenario.threads[t.steps[n - 1].tid].name : std::string();
     out += fmt::format("  {:>3}. {:<{}}  {}{}\n", n + 1, run.scenario.threads[s.tid].name, width, s.label, preempts);
+    if (!s.why.empty()) out += fmt::format("        {}\n", s.why);
     for (const std::string& c : s.changes) out += fmt::format("        {}\n", c);
   }
   return out;
@@ -65,9 +66,11 @@ std::string trace_size_text(const Trace& t) {
 
 nlohmann::json steps_json(const CheckRun& run, const Trace& t) {
   nlohmann::json steps = nlohmann::json::array();
-  for (const TraceStep& s : t.steps)
+  for (const TraceStep& s : t.steps) {
     steps.push_back({{"thread", run.scenario.threads[s.tid].name}, {"label", s.label}, {"changes", s.changes},
                      {"preempts", s.preempts}});
+    if (!s.why.empty()) steps.back()["why"] = s.why;
+  }
   return steps;
 }
 

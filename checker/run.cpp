@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "checker/explain.hpp"
 #include "checker/preemptions.hpp"
 #include "model/input_error.hpp"
 #include "model/invariant.hpp"
@@ -82,7 +83,10 @@ CheckRun run_check(const CheckRequest& req) {
           o.detail = *o.property->check(run.scenario, t.last, all_threads_finished(run.scenario, t.last));
       }
     }
-    if (o.violated) mark_preemptions(run.scenario, *run.design, run.traces.back());
+    if (o.violated) {
+      mark_preemptions(run.scenario, *run.design, run.traces.back());
+      explain_steps(run.scenario, *run.design, run.traces.back());
+    }
     if (auto* smt = dynamic_cast<const SmtProperty*>(o.property); smt && o.violated)
       o.certificate = smt->certify(run.traces.back().last);
   }

@@ -31,7 +31,7 @@ Trace rebuild_trace(const Scenario& sc, const Design& d, const StateStore& store
       return c == to;
     });
     INVARIANT(it != ex.succ.end(), "counterexample step cannot be replayed");
-    tr.steps.push_back({it->tid, std::string(it->label), describe_changes(sc, d, from, it->next)});
+    tr.steps.push_back({it->tid, std::string(it->label), describe_changes(sc, d, from, it->next), false, {}});
     from = it->next;
   }
   tr.last = from;
@@ -74,7 +74,7 @@ Trace replay_steps(const Scenario& sc, const Design& d, const std::vector<u8>& t
       canon = next;
     }
     INVARIANT(step(from, real, to, label), "counterexample step cannot be replayed");
-    tr.steps.push_back({real, std::string(label), describe_changes(sc, d, from, to)});
+    tr.steps.push_back({real, std::string(label), describe_changes(sc, d, from, to), false, {}});
     from = to;
   }
   tr.last = from;

@@ -21,6 +21,8 @@ struct TraceStep {
   std::string label;
   std::vector<std::string> changes;
   bool preempts = false;  // the thread of the step before could still step (checker/preemptions.hpp)
+  std::string why;        // what the step's decision read (checker/explain.hpp), or ""
+
 };
 
 struct Trace {

@@ -154,3 +154,18 @@ TEST_CASE("fewest preemptions: the command line, text and JSON", "[preemptions][
   CHECK(bad.status == 2);
   CHECK(bad.output.find("--trace must be shortest or fewest-preemptions, got 'longest'") != std::string::npos);
 }
+
+TEST_CASE("explain: the trace says what do_wp_page, fork's pin test and GUP-fast's re-check read", "[explain][quick]") {
+  CheckRun odf = run("odirect_fork.toml", "v2.6.27", {{"K", 1}}, "dma-visible", TraceMode::Shortest);
+  auto why_of = [](const Trace& t, const std::string& label) {
+    for (const TraceStep& s : t.steps)
+      if (s.label == label) return s.why;
+    return std::string("(no such step)");
+  };
+  CHECK(why_of(odf.traces[0], "do_wp_page:cow_user_page") == "tested: page_count 3, page_mapcount 2 -> copy");
+  CheckRun fgp = run("fastgup_fork_pin.toml", "v5.9", {}, "dma-visible", TraceMode::Shortest);
+  CHECK(why_of(fgp.traces[0], "copy_present_page:page_maybe_dma_pinned") ==
+        "tested: mm->has_pinned 1, pincount 0 -> not pinned: share it, write-protected");
+  CHECK(why_of(fgp.traces[0], "gup_pte_range:try_grab_compound_head") ==
+        "tested: the PTE re-read is the one walked -> keep the reference");
+}
