@@ -87,17 +87,7 @@ void explain_steps(const Scenario& sc, const Design& d, Trace& t) {
   for (TraceStep& step : t.steps) {
     step.why = explain_step(sc, d, s, step.tid, step.label);
     successors(sc, d, s, ex);
-    const Successor* taken = nullptr;
-    for (const Successor& su : ex.succ) {
-      if (su.tid != step.tid || su.label != step.label) continue;
-      if (!taken) taken = &su;
-      if (describe_changes(sc, d, s, su.next) == step.changes) {
-        taken = &su;
-        break;
-      }
-    }
-    INVARIANT(taken, "a counterexample step cannot be replayed");
-    s = taken->next;
+    s = step_taken(sc, d, s, ex, step).next;
   }
 }
 

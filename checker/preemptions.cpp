@@ -52,19 +52,7 @@ void mark_preemptions(const Scenario& sc, const Design& d, Trace& t) {
   for (TraceStep& step : t.steps) {
     successors(sc, d, s, ex);
     step.preempts = last != kNoThread && step.tid != last && has_step_of(ex, last);
-    // The step taken: its thread and label; under a weak memory model a thread may have
-    // several, told apart by what they change.
-    const Successor* taken = nullptr;
-    for (const Successor& su : ex.succ) {
-      if (su.tid != step.tid || su.label != step.label) continue;
-      if (!taken) taken = &su;
-      if (describe_changes(sc, d, s, su.next) == step.changes) {
-        taken = &su;
-        break;
-      }
-    }
-    INVARIANT(taken, "a counterexample step cannot be replayed");
-    s = taken->next;
+    s = step_taken(sc, d, s, ex, step).next;
     last = step.tid;
   }
 }

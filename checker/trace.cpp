@@ -38,6 +38,18 @@ Trace rebuild_trace(const Scenario& sc, const Design& d, const StateStore& store
   return tr;
 }
 
+const Successor& step_taken(const Scenario& sc, const Design& d, const State& from, const Expansion& ex,
+                            const TraceStep& step) {
+  const Successor* taken = nullptr;
+  for (const Successor& su : ex.succ) {
+    if (su.tid != step.tid || su.label != step.label) continue;
+    if (!taken) taken = &su;
+    if (describe_changes(sc, d, from, su.next) == step.changes) return su;
+  }
+  INVARIANT(taken, "a counterexample step cannot be replayed");
+  return *taken;
+}
+
 Trace replay_steps(const Scenario& sc, const Design& d, const std::vector<u8>& tids, bool symmetry) {
   auto step = [&](const State& s, u8 tid, State& out, std::string_view& label) {
     out = s;

@@ -13,6 +13,7 @@
 
 #include "checker/store.hpp"
 #include "model/design.hpp"
+#include "model/paths.hpp"
 
 namespace cow {
 
@@ -108,6 +109,12 @@ struct Lasso {
   bool deadlock = false;        // the walk ended where no step is enabled
 };
 Lasso find_lasso(const Scenario& sc, const Design& d);
+
+// The successor of `from` (ex holds its successors) that a trace step took: its thread
+// and label; under a weak memory model a thread may have several, told apart by what
+// they change. INVARIANT when none matches.
+const Successor& step_taken(const Scenario& sc, const Design& d, const State& from, const Expansion& ex,
+                            const TraceStep& step);
 
 // What changed from a to b, one line per field, e.g. "parent pte[0]: rw frame#0 -> ro frame#0".
 std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, const State& a, const State& b);

@@ -15,18 +15,7 @@ Timeline trace_timeline(const Scenario& sc, const Design& d, const Trace& tr) {
     const TraceStep& step = tr.steps[i];
     const State& from = tl.states.back();
     successors(sc, d, from, ex);
-    // The step taken: its thread and label; under a weak memory model a thread may have
-    // several, told apart by what they change.
-    const Successor* taken = nullptr;
-    for (const Successor& su : ex.succ) {
-      if (su.tid != step.tid || su.label != step.label) continue;
-      if (!taken) taken = &su;
-      if (describe_changes(sc, d, from, su.next) == step.changes) {
-        taken = &su;
-        break;
-      }
-    }
-    INVARIANT(taken, "trace_timeline: a counterexample step cannot be replayed");
+    const Successor* taken = &step_taken(sc, d, from, ex, step);
     tl.preempted.push_back(step.preempts ? tr.steps[i - 1].tid : kNone);  // (checker/preemptions.hpp marked it)
     tl.states.push_back(taken->next);
   }
