@@ -1,6 +1,8 @@
 // Tables in the README and docs/ that cowcheck prints: each sits between
 //   <!-- generated: cowcheck ARGS -->   and   <!-- end -->
-// and must be exactly what `cowcheck ARGS` prints now (regenerate by running it).
+// and must be exactly what `cowcheck ARGS` prints now (regenerate by running it). The
+// papers (papers/*.md) use the same blocks for the commands they quote; there a block may
+// show a violation (exit 1), as a verdict is what a paper reports.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -11,6 +13,16 @@
 
 namespace {
 
+// `check`'s search statistics line has the seconds and states/s of the run: a block shows
+// the output less that line, as papers/traces/ does.
+std::string without_search_line(const std::string& out) {
+  std::istringstream in(out);
+  std::string line, kept;
+  while (std::getline(in, line))
+    if (line.rfind("search    ", 0) != 0) kept += line + "\n";
+  return kept;
+}
+
 std::string read(const std::filesystem::path& p) {
   std::ifstream in(p);
   std::stringstream ss;
@@ -20,13 +32,15 @@ std::string read(const std::filesystem::path& p) {
 
 }  // namespace
 
-TEST_CASE("generated tables in README.md and docs/ are what cowcheck prints", "[docs][cli]") {
+TEST_CASE("generated blocks in README.md, docs/ and papers/ are what cowcheck prints", "[docs][cli]") {
   namespace fs = std::filesystem;
   const fs::path src = COWCHECK_SOURCE_DIR;
   std::vector<fs::path> files{src / "README.md"};
   if (fs::exists(src / "docs"))
     for (const auto& e : fs::recursive_directory_iterator(src / "docs"))
       if (e.path().extension() == ".md") files.push_back(e.path());
+  for (const auto& e : fs::directory_iterator(src / "papers"))
+    if (e.path().extension() == ".md") files.push_back(e.path());
   int blocks = 0;
   const std::string open = "<!-- generated: cowcheck ", close_tag = " -->\n", end = "<!-- end -->";
   for (const fs::path& f : files) {
@@ -41,8 +55,12 @@ TEST_CASE("generated tables in README.md and docs/ are what cowcheck prints", "[
       cowtest::Result r = cowtest::run_cowcheck(args);
       INFO(f.string() << ": cowcheck " << args);
       SHOW(r);
-      REQUIRE(r.status == 0);
-      CHECK(text.substr(body, stop - body) == r.output);
+      const bool paper = f.parent_path().filename() == "papers";
+      if (paper)
+        REQUIRE((r.status == 0 || r.status == 1));
+      else
+        REQUIRE(r.status == 0);
+      CHECK(text.substr(body, stop - body) == without_search_line(r.output));
       ++blocks;
     }
   }
