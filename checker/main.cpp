@@ -3,6 +3,7 @@
 //   compare  every design x every scenario, one table
 //   list     designs | scenarios | properties | signature
 //   replay   re-execute a JSON counterexample
+//   repro    write a counterexample as a C program for the real kernel
 //   litmus   a weak-memory counterexample as a herd7 litmus test
 // Exit status (model/exit_status.hpp): 0 holds, 1 violation, 2 bad input or usage,
 // 3 incomplete (a limit or a signal stopped it), 4 internal error.
@@ -24,6 +25,7 @@
 #include "checker/itf.hpp"
 #include "checker/litmus.hpp"
 #include "checker/replay.hpp"
+#include "checker/repro.hpp"
 #include "checker/report.hpp"
 #include "checker/svg.hpp"
 #include "model/exit_status.hpp"
@@ -309,6 +311,12 @@ int main(int argc, char** argv) {
   CLI::App* replay_cmd = app.add_subcommand("replay", "re-execute a JSON counterexample step by step and check it");
   replay_cmd->add_option("trace", replay_file, "a file written by check --trace-out (or check --format json or itf)")->required();
 
+  std::string repro_file, repro_out = "-";
+  CLI::App* repro_cmd = app.add_subcommand(
+      "repro", "write a counterexample as a C program that runs it on this machine's kernel and prints KTAP (cow.c style)");
+  repro_cmd->add_option("trace", repro_file, "a file written by check --trace-out, --format json or itf")->required();
+  repro_cmd->add_option("-o,--out", repro_out, "where to write the program (default: - for stdout)");
+
   std::string litmus_file, litmus_design;
   CLI::App* litmus_cmd = app.add_subcommand(
       "litmus", "write a weak-memory counterexample (PageAnonExclusive vs GUP-fast) as a herd7 litmus test for the LKMM");
@@ -340,6 +348,22 @@ int main(int argc, char** argv) {
     if (*new_design) return do_new_design(nd_name, nd_base, nd_out);
     if (*litmus_cmd) {
       std::cout << litmus(litmus_file, litmus_design);
+      return 0;
+    }
+    if (*repro_cmd) {
+      const std::vector<ReexecutedTrace> traces = reexecute_traces(repro_file);
+      if (traces.size() != 1)
+        throw InputError(repro_file, 0, 0,
+                         fmt::format("a reproducer is written for one trace; the file has {} (use check --property P)", traces.size()));
+      const std::string program = repro_program(traces[0], ReproOptions{repro_file});
+      if (repro_out == "-") {
+        std::cout << program;
+      } else {
+        std::ofstream f(repro_out);
+        f << program;
+        f.close();
+        if (!f) throw InputError(repro_out, 0, 0, "-o: cannot write the program to this file");
+      }
       return 0;
     }
     if (*replay_cmd) {

@@ -53,7 +53,7 @@ std::string locate(const std::string& recorded, const std::string& trace_path) {
   return std::filesystem::exists(alt, ec) ? alt.string() : recorded;
 }
 
-bool replay_one(const TraceIn& in, std::string& out) {
+ReexecutedTrace reexecute_one(const TraceIn& in) {
   const nlohmann::json& t = in.t;
   const std::string& path = in.path;
   const std::string file = locate(in.field(t, "", "file"), path);
@@ -110,8 +110,8 @@ bool replay_one(const TraceIn& in, std::string& out) {
   const std::unique_ptr<SmtProperty>& smt = resolved.smt;
   if (!t.contains("steps") || !t["steps"].is_array()) in.fail("/steps", "a trace needs an array 'steps'");
 
-  out += fmt::format("replaying {} on {} under {} ({} steps)\n", pname, sc.name, d->name(), t["steps"].size());
   State s = initial_state(sc, *d);
+  ReexecutedTrace r{{}, d, pname, {s}, {}, {}, false, {}};
   if (in.itf) in.itf->check(sc, s, 0, "", "");
   Expansion ex;
   std::size_t n = 0;
@@ -131,8 +131,9 @@ bool replay_one(const TraceIn& in, std::string& out) {
                               "steps are:{}",
                               n, thread, label, can.empty() ? " none" : can));
     }
-    out += fmt::format("  {:>3}. {}  {}\n", n, thread, label);
-    for (const std::string& c : describe_changes(sc, *d, s, it->next)) out += "        " + c + "\n";
+    r.tids.push_back(it->tid);
+    r.labels.push_back(label);
+    r.states.push_back(it->next);
     s = it->next;
     if (in.itf) in.itf->check(sc, s, n, thread, label);
   }
@@ -150,10 +151,24 @@ bool replay_one(const TraceIn& in, std::string& out) {
   } else {
     violated = false;
   }
-  out += violated ? fmt::format("  VIOLATED {}: {}\n", pname, detail)
-                  : fmt::format("  the trace replays, but {} holds in the state it reaches\n", pname);
-  return violated;
+  r.sc = sc;
+  r.violated = violated;
+  r.detail = detail;
+  return r;
 }
+
+bool replay_one(const TraceIn& in, std::string& out) {
+  const ReexecutedTrace r = reexecute_one(in);
+  out += fmt::format("replaying {} on {} under {} ({} steps)\n", r.property, r.sc.name, r.design->name(), r.tids.size());
+  for (std::size_t i = 0; i < r.tids.size(); ++i) {
+    out += fmt::format("  {:>3}. {}  {}\n", i + 1, r.sc.threads[r.tids[i]].name, r.labels[i]);
+    for (const std::string& c : describe_changes(r.sc, *r.design, r.states[i], r.states[i + 1])) out += "        " + c + "\n";
+  }
+  out += r.violated ? fmt::format("  VIOLATED {}: {}\n", r.property, r.detail)
+                    : fmt::format("  the trace replays, but {} holds in the state it reaches\n", r.property);
+  return r.violated;
+}
+
 
 // A trace is a few levels deep; nlohmann's parser recurses once per level, so a file of
 // a hundred thousand '[' would overflow the stack. Refused before parsing, positioned.
@@ -185,7 +200,11 @@ void check_json_nesting(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-int replay(const std::string& path, std::string& out) {
+namespace {
+
+// Every trace of the file, parsed and positioned (the three shapes replay accepts).
+template <class F>
+bool for_each_trace(const std::string& path, F&& f) {
   const std::string text = read_input_file(path, "trace", kMaxTraceBytes);
   check_json_nesting(path, text);
   nlohmann::json j;
@@ -224,21 +243,39 @@ int replay(const std::string& path, std::string& out) {
   }
   if (traces.empty()) throw InputError(path, 1, 1, "no trace in the file: expected a trace object (or an ITF trace), an array "
                                                    "of them, or a `check --format json` report with a violated property");
-  bool all_violated = true;
+  bool all = true;
   for (const auto& [t, base] : traces) {
     if (!t->is_object()) {
       auto [line, col] = pos.at(base);
       throw InputError(path, line, col, "a trace must be a JSON object");
     }
-    if (!out.empty()) out += "\n";
     if (is_itf(*t)) {  // `check --format itf`: replayed as the trace its states spell
       const ItfRecorded itf(*t, path, pos, base);
-      all_violated &= replay_one(TraceIn{itf.as_trace(), path, pos, base, &itf}, out);
+      all &= f(TraceIn{itf.as_trace(), path, pos, base, &itf});
       continue;
     }
-    all_violated &= replay_one(TraceIn{*t, path, pos, base}, out);
+    all &= f(TraceIn{*t, path, pos, base});
   }
+  return all;
+}
+
+}  // namespace
+
+int replay(const std::string& path, std::string& out) {
+  const bool all_violated = for_each_trace(path, [&](const TraceIn& in) {
+    if (!out.empty()) out += "\n";
+    return replay_one(in, out);
+  });
   return all_violated ? 1 : 0;
+}
+
+std::vector<ReexecutedTrace> reexecute_traces(const std::string& path) {
+  std::vector<ReexecutedTrace> all;
+  for_each_trace(path, [&](const TraceIn& in) {
+    all.push_back(reexecute_one(in));
+    return true;
+  });
+  return all;
 }
 
 }  // namespace cow

@@ -135,8 +135,6 @@ std::string text_trace(const CheckRun& run, std::size_t i) {
   return out;
 }
 
-namespace {
-
 // What one op does, in a few words: its name, its page, and for a GUP its flags.
 std::string op_text(const Scenario& sc, const Op& op) {
   std::string s = op_name(op.kind);
@@ -162,8 +160,6 @@ std::string op_text(const Scenario& sc, const Op& op) {
   }
   return s;
 }
-
-}  // namespace
 
 std::vector<std::string> threads_legend(const Scenario& sc) {
   std::vector<std::string> out;

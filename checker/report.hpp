@@ -15,6 +15,8 @@ struct ReportOptions {
 // One line per thread: its name, its process and what its operations model, e.g.
 // "R0 (parent): odirect_read page 0 [GUP-fast, FOLL_WRITE, FOLL_GET]".
 std::vector<std::string> threads_legend(const Scenario& sc);
+// What one op does, in a few words ("vmsplice page 0 [read, FOLL_GET, GUP-fast first]").
+std::string op_text(const Scenario& sc, const Op& op);
 
 std::string text_report(const CheckRun& run, const ReportOptions& opt);
 nlohmann::json json_report(const CheckRun& run);
