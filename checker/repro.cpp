@@ -116,14 +116,23 @@ struct Gen {
     return sc.threads[th].name + "'s " + op_text(sc, sc.threads[th].ops[j]);
   }
 
-  // The VMA (of the initial state) holding virtual page v of mm 0.
-  const Vma* vma_at(unsigned v) const {
-    for (const Vma& vma : sc.initial.mms[0].vma)
+  // The process whose declared VMAs mm has: itself if it exists at the start, else the
+  // process that forks it (and so on up).
+  unsigned origin(unsigned mm) const {
+    for (int guard = 0; guard < 8 && !sc.processes[mm].initial; ++guard)
+      for (const ThreadDef& td : sc.threads)
+        for (const Op& op : td.ops)
+          if (op.kind == OpKind::Fork && op.child == mm && td.mm != kNone) mm = td.mm;
+    return mm;
+  }
+  // The VMA (of the initial state) holding virtual page v of mm (or of its origin).
+  const Vma* vma_at(unsigned mm, unsigned v) const {
+    for (const Vma& vma : sc.initial.mms[origin(mm)].vma)
       if (vma.contains(v)) return &vma;
     return nullptr;
   }
-  std::string vma_range(unsigned v) const {
-    const Vma* vma = vma_at(v);
+  std::string vma_range(unsigned mm, unsigned v) const {
+    const Vma* vma = vma_at(mm, v);
     return vma ? fmt::format("page_addr({}, 0), {} * PAGE", vma->start, vma->pages) : fmt::format("page_addr({}, 0), PAGE", v);
   }
 
@@ -132,6 +141,7 @@ struct Gen {
   std::string process_function() const;
   std::string checks() const;
   std::string setup_memory() const;
+  std::string setup_vmas(unsigned mm) const;
 };
 
 std::string Gen::op_code(int k) const {
@@ -170,15 +180,15 @@ std::string Gen::op_code(int k) const {
       return in + fmt::format("do_gup_test_read({}, {}, {});\n", k, op.pin, op.half);
     case OpKind::Madvise: {
       const char* adv = op.advice == Advice::DontFork ? "MADV_DONTFORK" : op.advice == Advice::DoFork ? "MADV_DOFORK" : "MADV_DONTNEED";
-      return in + fmt::format("check_syscall(madvise({}, {}), \"madvise({})\");\n", vma_range(op.page), adv, adv);
+      return in + fmt::format("check_syscall(madvise({}, {}), \"madvise({})\");\n", vma_range(mm, op.page), adv, adv);
     }
-    case OpKind::Munmap: return in + fmt::format("check_syscall(munmap({}), \"munmap\");\n", vma_range(op.page));
+    case OpKind::Munmap: return in + fmt::format("check_syscall(munmap({}), \"munmap\");\n", vma_range(mm, op.page));
     case OpKind::Mprotect:
-      return in + fmt::format("check_syscall(mprotect({}, {}), \"mprotect\");\n", vma_range(op.page),
+      return in + fmt::format("check_syscall(mprotect({}, {}), \"mprotect\");\n", vma_range(mm, op.page),
                               op.prot_write ? "PROT_READ | PROT_WRITE" : "PROT_READ");
-    case OpKind::Mlock: return in + fmt::format("check_syscall(mlock({}), \"mlock\");\n", vma_range(op.page));
-    case OpKind::Munlock: return in + fmt::format("check_syscall(munlock({}), \"munlock\");\n", vma_range(op.page));
-    case OpKind::Msync: return in + fmt::format("check_syscall(msync({}, MS_SYNC), \"msync\");\n", vma_range(op.page));
+    case OpKind::Mlock: return in + fmt::format("check_syscall(mlock({}), \"mlock\");\n", vma_range(mm, op.page));
+    case OpKind::Munlock: return in + fmt::format("check_syscall(munlock({}), \"munlock\");\n", vma_range(mm, op.page));
+    case OpKind::Msync: return in + fmt::format("check_syscall(msync({}, MS_SYNC), \"msync\");\n", vma_range(mm, op.page));
     case OpKind::ClearRefs: return in + "do_clear_refs();\n";
     case OpKind::SwapOut: return in + fmt::format("do_swap_out({});\n", op.page);
     case OpKind::ProcMemWrite: return in + fmt::format("do_proc_mem_write({}, {}, {});\n", op.page, op.half, op.write_id);
@@ -223,6 +233,7 @@ std::string Gen::thread_function(unsigned th) const {
     s += fmt::format("\n\t\t/* op {}: {} ({}{}) */\n", k, comment(op_text(sc, td.ops[j])), span, comment(race));
     for (int p : preds(k))
       if (awaited.insert(p).second) s += fmt::format("\t\tif (wait_op({}))\t/* {} */\n\t\t\tgoto out;\n", p, comment(op_name_of(p)));
+    s += "\t\tif (stopping())\n\t\t\tgoto out;\n";
     if (!races(k).empty()) s += fmt::format("\t\tjitter({});\n", k);
     s += op_code(k);
     s += fmt::format("\t\tdone_op({});\n", k);
@@ -234,26 +245,39 @@ std::string Gen::thread_function(unsigned th) const {
 }
 
 std::string Gen::setup_memory() const {
-  std::string s = "/* mm 0's VMAs as the scenario declares them, at one address in every process */\nstatic MAYBE_UNUSED int map_fd[8];\n\n";
-  s += "static void setup_memory(void)\n{\n\tMAYBE_UNUSED char path[64];\n\tvoid *p;\n\n";
+  std::string s = "/* The VMAs of the processes that exist at the start, as the scenario declares them, at\n"
+                  " * one address in every process; map_fd: the files they map. */\n"
+                  "static MAYBE_UNUSED int map_fd[N_MMS][8];\n\n";
+  s += "static void setup_memory(int mm)\n{\n\tMAYBE_UNUSED char path[64];\n\tMAYBE_UNUSED void *p;\n\n\tswitch (mm) {\n";
+  for (unsigned mm = 0; mm < sc.processes.size(); ++mm) {
+    if (!sc.processes[mm].initial) continue;
+    s += fmt::format("\tcase {}:\t/* {} */\n", mm, comment(sc.processes[mm].name));
+    s += setup_vmas(mm);
+    s += "\t\tbreak;\n";
+  }
+  return s + "\t}\n}\n\n";
+}
+
+std::string Gen::setup_vmas(unsigned mm) const {
+  std::string s;
   unsigned slot = 0;
-  for (const Vma& vma : sc.initial.mms[0].vma) {
+  for (const Vma& vma : sc.initial.mms[mm].vma) {
     if (vma.pages == 0) continue;
     const bool file = vma.flags & kVmFile, shared = vma.flags & kVmShared, write = vma.flags & kVmWrite;
     const std::string where = fmt::format("page_addr({}, 0), {} * PAGE", vma.start, vma.pages);
     s += fmt::format("\t/* [{},{}) {} {} */\n", vma.start, vma.start + vma.pages, write ? "rw" : "r",
                      file ? (shared ? "file-shared" : "file-private") : (shared ? "anon-shared" : "anon-private"));
     if (file) {
-      s += "\tstrcpy(path, \"/var/tmp/cowcheck-repro-map-XXXXXX\");\n\tmap_fd[" + std::to_string(slot) + "] = mkstemp(path);\n";
-      s += fmt::format("\tif (map_fd[{0}] < 0 || ftruncate(map_fd[{0}], {1} * PAGE)) {{\n\t\terror_run(\"a file to map: %s\", "
+      s += "\tstrcpy(path, \"/var/tmp/cowcheck-repro-map-XXXXXX\");\n\tmap_fd[" + std::to_string(mm) + "][" + std::to_string(slot) + "] = mkstemp(path);\n";
+      s += fmt::format("\tif (map_fd[{2}][{0}] < 0 || ftruncate(map_fd[{2}][{0}], {1} * PAGE)) {{\n\t\terror_run(\"a file to map: %s\", "
                        "strerror(errno));\n\t\treturn;\n\t}}\n",
-                       slot, vma.pages);
+                       slot, vma.pages, mm);
       if (!shared || !write) {  // a file the process may only read: opened read-only, as dirty_cow's root-owned file
-        s += fmt::format("\tclose(map_fd[{0}]);\n\tmap_fd[{0}] = open(path, O_RDONLY);\n", slot);
+        s += fmt::format("\tclose(map_fd[{1}][{0}]);\n\tmap_fd[{1}][{0}] = open(path, O_RDONLY);\n", slot, mm);
       }
       s += "\tunlink(path);\n";
-      s += fmt::format("\tp = mmap({}, {}, MAP_{} | MAP_FIXED, map_fd[{}], 0);\n", where,
-                       write ? "PROT_READ | PROT_WRITE" : "PROT_READ", shared ? "SHARED" : "PRIVATE", slot);
+      s += fmt::format("\tp = mmap({}, {}, MAP_{} | MAP_FIXED, map_fd[{}][{}], 0);\n", where,
+                       write ? "PROT_READ | PROT_WRITE" : "PROT_READ", shared ? "SHARED" : "PRIVATE", mm, slot);
     } else {
       s += fmt::format("\tp = mmap({}, PROT_READ | PROT_WRITE, MAP_{} | MAP_ANONYMOUS | MAP_FIXED, -1, 0);\n", where,
                        shared ? "SHARED" : "PRIVATE");
@@ -261,7 +285,7 @@ std::string Gen::setup_memory() const {
     s += "\tif (p == MAP_FAILED) {\n\t\terror_run(\"mmap: %s\", strerror(errno));\n\t\treturn;\n\t}\n";
     if (!file) s += fmt::format("\tmadvise({}, MADV_NOHUGEPAGE);\n", where);
     for (unsigned v = vma.start; v < vma.start + vma.pages; ++v) {
-      if (!sc.initial.pte(0, v).present()) continue;
+      if (!sc.initial.pte(mm, v).present()) continue;
       if (file)
         s += fmt::format("\t(void)*(volatile char *)page_addr({}, 0);\t/* populated: mapped */\n", v);
       else
@@ -270,12 +294,18 @@ std::string Gen::setup_memory() const {
     if (!file && !write) s += fmt::format("\tcheck_syscall(mprotect({}, PROT_READ), \"mprotect\");\n", where);
     ++slot;
   }
-  return s + "}\n\n";
+  std::string out;  // indented into the switch
+  for (std::size_t at = 0; at < s.size();) {
+    const std::size_t nl = s.find('\n', at);
+    out += "\t" + s.substr(at, nl - at + 1);
+    at = nl + 1;
+  }
+  return out;
 }
 
 std::string Gen::process_function() const {
   std::string s = "static void run_process(int mm)\n{\n\tpthread_t th[N_THREADS];\n\tint n = 0;\n\n";
-  s += "\tif (mm == 0)\n\t\tsetup_memory();\n\tswitch (mm) {\n";
+  s += "\tif (mm_initial[mm])\n\t\tsetup_memory(mm);\n\tswitch (mm) {\n";
   for (unsigned mm = 0; mm < sc.processes.size(); ++mm) {
     s += fmt::format("\tcase {}:\t/* {} */\n", mm, comment(sc.processes[mm].name));
     for (unsigned th = 0; th < sc.threads.size(); ++th) {
@@ -288,7 +318,7 @@ std::string Gen::process_function() const {
   s += "\t}\n\tfor (int i = 0; i < n; i++)\n\t\tpthread_join(th[i], NULL);\n";
   s += "\twait_all_threads();\n\tif (!stopping())\n\t\tcheck_memory(mm);\n";
   s += "\t__atomic_add_fetch(&ctl->checked, 1, __ATOMIC_SEQ_CST);\n";
-  s += "\tif (mm == 0) {\t/* the others check their memory before this one ends the run */\n"
+  s += "\tif (mm == 0) {\t/* the others check their memory before the first one ends */\n"
        "\t\tdouble start = now();\n"
        "\t\twhile (__atomic_load_n(&ctl->checked, __ATOMIC_SEQ_CST) < __atomic_load_n(&ctl->processes, __ATOMIC_SEQ_CST) &&\n"
        "\t\t       !stopping() && now() - start < 10)\n\t\t\tsched_yield();\n"
@@ -336,11 +366,13 @@ std::string Gen::checks() const {
           if (ours && (op.kind == OpKind::Exit)) return false;
           if (ours && (op.kind == OpKind::Munmap || op.kind == OpKind::SwapOut ||
                        (op.kind == OpKind::Madvise && op.advice == Advice::DontNeed)) &&
-              vma_at(op.page) == vma_at(v))
+              vma_at(mm, op.page) == vma_at(mm, v))
             return false;
-          if (mm != 0 && op.kind == OpKind::Madvise && op.advice == Advice::DontFork && vma_at(op.page) == vma_at(v)) return false;
+          if (!sc.processes[mm].initial && op.kind == OpKind::Madvise && op.advice == Advice::DontFork &&
+              vma_at(mm, op.page) == vma_at(mm, v))
+            return false;
         }
-      return vma_at(v) != nullptr;
+      return vma_at(mm, v) != nullptr;
     };
     for (unsigned v = 0; v < kMaxVpages; ++v)
       for (unsigned h = 0; h < kHalves; ++h) {
@@ -352,33 +384,33 @@ std::string Gen::checks() const {
         body += fmt::format("\t\t\tfail_run(\"{}: %s's page {} half {} holds %s at the end, not %s\", {}, value_name(v), {});\n", p, v,
                             h, c_str(sc.processes[mm].name), c_str(sc.writes[w - 1].name));
       }
-    if (mm == 0 && props.count("file-integrity")) {
+    if (sc.processes[mm].initial && props.count("file-integrity")) {
       unsigned slot = 0;
-      for (const Vma& vma : sc.initial.mms[0].vma) {
+      for (const Vma& vma : sc.initial.mms[mm].vma) {
         if (vma.pages == 0) continue;
         if ((vma.flags & kVmFile) && !((vma.flags & kVmShared) && (vma.flags & kVmWrite))) {
           body += fmt::format("\t\tfor (int i = 0; i < {} * PAGE; i += HALF) {{\t/* the file it may only read */\n", vma.pages);
-          body += fmt::format("\t\t\tunsigned char b = 0;\n\t\t\tif (pread(map_fd[{}], &b, 1, i) == 1 && b != 0)\n", slot);
+          body += fmt::format("\t\t\tunsigned char b = 0;\n\t\t\tif (pread(map_fd[{}][{}], &b, 1, i) == 1 && b != 0)\n", mm, slot);
           body += "\t\t\t\tfail_run(\"file-integrity: the read-only file holds %s at offset %d\", value_name(value_of(b)), i);\n"
                   "\t\t}\n";
         }
         ++slot;
       }
     }
-    if (!body.empty()) s += fmt::format("\tif (mm == {}) {{\n\t\tint v;\n\n", mm) + body + "\t}\n";
+    if (!body.empty()) s += fmt::format("\tif (mm == {}) {{\n\t\tMAYBE_UNUSED int v;\n\n", mm) + body + "\t}\n";
   }
   s += "}\n\n";
 
   // What each read returned.
-  s += "/* After the run: what each read returned. */\nstatic void check_run(void)\n{\n\tint v;\n\n";
+  s += "/* After the run: what each read returned. */\nstatic void check_run(void)\n{\n\tMAYBE_UNUSED int v;\n\n";
   for (int k = 0; k < n_ops; ++k) {
     const auto [th, j] = op_at[k];
     const Op& op = sc.threads[th].ops[j];
     if (op.kind != OpKind::Read && op.kind != OpKind::PinRead && op.kind != OpKind::OdirectWrite) continue;
     const ThreadDef& td = sc.threads[th];
-    s += fmt::format("\t/* op {}: {} */\n\tv = ctl->seen[{}];\n", k, comment(op_name_of(k)), k);
+    std::string c;
     if (props.count("isolation") && td.mm != kNone)
-      s += fmt::format("\tif (v > 0 && write_mm[v] != {} && !write_before_fork[v])\n"
+      c += fmt::format("\tif (v > 0 && write_mm[v] != {} && !write_before_fork[v])\n"
                        "\t\tfail_run(\"isolation: {} read %s, which another process wrote after the fork\", value_name(v));\n",
                        td.mm, td.name);
     if (op.expect != 0) {
@@ -388,9 +420,10 @@ std::string Gen::checks() const {
       if (!is_dma && props.count("own-write-visible")) ps.push_back("own-write-visible");
       if (op.kind == OpKind::PinRead && props.count("pin-reliable")) ps.push_back("pin-reliable");
       for (const std::string& p : ps)
-        s += fmt::format("\tif (v != -2 && v != {})\n\t\tfail_run(\"{}: {} read %s, not %s\", value_name(v), {});\n", op.expect, p,
+        c += fmt::format("\tif (v != -2 && v != {})\n\t\tfail_run(\"{}: {} read %s, not %s\", value_name(v), {});\n", op.expect, p,
                          td.name, c_str(sc.writes[op.expect - 1].name));
     }
+    if (!c.empty()) s += fmt::format("\t/* op {}: {} */\n\tv = ctl->seen[{}];\n", k, comment(op_name_of(k)), k) + c;
   }
   return s + "}\n\n";
 }
@@ -399,12 +432,6 @@ std::string Gen::checks() const {
 
 std::string repro_program(const ReexecutedTrace& t, const ReproOptions& opt) {
   const Scenario& sc = t.sc;
-  unsigned initial = 0;
-  for (const ProcessDef& p : sc.processes) initial += p.initial;
-  if (initial != 1)
-    throw InputError(opt.trace_path, 0, 0,
-                     fmt::format("scenario {} has {} processes at the start; a reproducer starts from one (others come from fork)",
-                                 sc.name, initial));
   Gen g(t);
   std::string params;
   for (const auto& [k, v] : sc.params) params += fmt::format("{}{}={}", params.empty() ? "" : ",", k, v);
@@ -443,6 +470,9 @@ std::string repro_program(const ReexecutedTrace& t, const ReproOptions& opt) {
                    kMaxVpages);
   s += "#define TEST_NAME " + c_str(name) + "\n\n";
   s += "static void run_process(int mm);\nstatic void check_run(void);\nstatic void check_memory(int mm);\n";
+  std::string initial;
+  for (const ProcessDef& p : sc.processes) initial += std::string(initial.empty() ? "" : ", ") + (p.initial ? "1" : "0");
+  s += "/* the processes that exist at the start (the others are forked) */\nstatic const int mm_initial[N_MMS] = {" + initial + "};\n";
   s += kReproRuntime;
   s += "\n";
   s += g.setup_memory();

@@ -7,7 +7,8 @@
 namespace cow {
 
 // The generated program defines, before this text: N_OPS, N_THREADS, N_MMS, N_PINS,
-// N_WRITES, N_VPAGES, the name TEST_NAME, and declares run_process() and check_run().
+// N_WRITES, N_VPAGES, the name TEST_NAME, mm_initial[], and declares run_process(),
+// check_run() and check_memory().
 const char* const kReproRuntime = R"RUNTIME(
 /* Not every scenario uses every helper. */
 #define MAYBE_UNUSED __attribute__((unused))
@@ -475,14 +476,24 @@ static MAYBE_UNUSED int one_run(void)
 	signal(SIGSEGV, on_fault);
 	signal(SIGBUS, on_fault);
 
-	ctl->processes = 1;
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0)
-		run_process(0);	/* never returns */
-	waitpid(pid, &status, 0);
-	if (!stopping() && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-		error_run("the scenario's first process ended with status %#x", status);
+	for (int mm = 0; mm < N_MMS; mm++)
+		ctl->processes += mm_initial[mm];
+	for (int mm = 0; mm < N_MMS; mm++) {
+		if (!mm_initial[mm])
+			continue;
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0)
+			run_process(mm);	/* never returns */
+		ctl->pid[mm] = pid;
+	}
+	for (int mm = 0; mm < N_MMS; mm++) {
+		if (!mm_initial[mm])
+			continue;
+		waitpid(ctl->pid[mm], &status, 0);
+		if (!stopping() && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+			error_run("process %d of the scenario ended with status %#x", mm, status);
+	}
 	if (!stopping())
 		check_run();
 	unlink(data_path);
