@@ -185,7 +185,7 @@ std::string render_compare(const std::vector<CompareRow>& rows, const CompareOpt
   if (opt.format == "csv") {
     out += "scenario,params,design";
     for (const auto& c : columns) out += "," + c;
-    out += ",states,transitions,seconds";
+    out += opt.seconds ? ",states,transitions,seconds" : ",states,transitions";
     if (costs) {
       out += ",end-states";
       for (unsigned k = 0; k < kCostKinds; ++k) out += fmt::format(",{}", cost_name(static_cast<Cost>(k)));
@@ -194,31 +194,33 @@ std::string render_compare(const std::vector<CompareRow>& rows, const CompareOpt
     for (const CompareRow& r : rows) {
       out += fmt::format("{},\"{}\",{}", r.scenario, params_text(r.params), r.design);
       for (const auto& c : columns) out += "," + cell(r, c);
-      out += fmt::format(",{},{},{:.3f}", r.states, r.transitions, r.seconds);
+      out += fmt::format(",{},{}", r.states, r.transitions);
+      if (opt.seconds) out += fmt::format(",{:.3f}", r.seconds);
       for (const std::string& c : cost_cells(r)) out += "," + (c.find(',') != std::string::npos ? "\"" + c + "\"" : c);
       out += "\n";
     }
     return out;
   }
-  if (opt.format == "text") return render_compare_text(rows, costs, opt.color);
+  if (opt.format == "text") return render_compare_text(rows, costs, opt.color, opt.seconds);
   if (opt.format != "md") throw InputError("--format must be md, text, csv or json for compare (got '" + opt.format + "')");
   out += "| scenario | params | design |";
   for (const auto& c : columns) out += " " + c + " |";
-  out += " states | transitions | seconds |";
+  out += opt.seconds ? " states | transitions | seconds |" : " states | transitions |";
   if (costs) {
     out += " end states |";
     for (unsigned k = 0; k < kCostKinds; ++k) out += fmt::format(" {} |", cost_name(static_cast<Cost>(k)));
   }
   out += "\n|---|---|---|";
   for (std::size_t i = 0; i < columns.size(); ++i) out += "---|";
-  out += "---:|---:|---:|";
+  out += opt.seconds ? "---:|---:|---:|" : "---:|---:|";
   if (costs)
     for (unsigned k = 0; k <= kCostKinds; ++k) out += "---:|";
   out += "\n";
   for (const CompareRow& r : rows) {
     out += fmt::format("| {} | {} | {} |", r.scenario, params_text(r.params), r.design);
     for (const auto& c : columns) out += " " + cell(r, c) + " |";
-    out += fmt::format(" {} | {} | {:.2f} |", r.states, r.transitions, r.seconds);
+    out += fmt::format(" {} | {} |", r.states, r.transitions);
+    if (opt.seconds) out += fmt::format(" {:.2f} |", r.seconds);
     for (const std::string& c : cost_cells(r)) out += " " + c + " |";
     out += "\n";
   }

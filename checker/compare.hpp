@@ -25,6 +25,8 @@ struct CompareOptions {
   unsigned long long max_states = 0;
   bool por = false, symmetry = false;  // reductions (state counts are then of the reduced graph)
   bool costs = true;                   // run the costs pass on every row
+  bool seconds = true;                 // md, csv and text: the seconds column (--no-seconds drops it: a
+                                       // table quoted in a paper must print the same on every run)
   std::uint64_t costs_max_states = CostOptions{}.max_states;
   CpuOverrides cpu;                    // --tlb, --arch for every scenario
   TraceMode trace = TraceMode::Shortest;  // the counterexample each VIOLATED of a paper links to

@@ -59,7 +59,7 @@ std::string legend_line(const std::vector<std::string>& names) {
 
 }  // namespace
 
-std::string render_compare_text(const std::vector<CompareRow>& rows, bool costs, bool color) {
+std::string render_compare_text(const std::vector<CompareRow>& rows, bool costs, bool color, bool seconds) {
   const Style st{color};
   std::string out;
   for (std::size_t a = 0; a < rows.size();) {
@@ -80,7 +80,8 @@ std::string render_compare_text(const std::vector<CompareRow>& rows, bool costs,
     out += st.paint(fmt::format("{}: {}", first.scenario, first.summary), "1") + "\n\n";
     std::string head = fmt::format("{:<{}}  {:<{}} ", "params", pw, "design", dw);
     for (const std::string& p : props) head += " " + fmt::format("{:<{}}", short_title(p), vw);
-    head += fmt::format(" {:>9} {:>7}", "states", "seconds");
+    head += fmt::format(" {:>9}", "states");
+    if (seconds) head += fmt::format(" {:>7}", "seconds");
     out += st.paint(head, "4") + "\n";
     for (std::size_t i = a; i < b; ++i) {
       const CompareRow& r = rows[i];
@@ -89,7 +90,8 @@ std::string render_compare_text(const std::vector<CompareRow>& rows, bool costs,
         auto it = r.verdicts.find(p);
         line += " " + verdict_cell(it == r.verdicts.end() ? "-" : it->second, vw, st);
       }
-      line += fmt::format(" {:>9} {:>7.2f}", r.states, r.seconds);
+      line += fmt::format(" {:>9}", r.states);
+      if (seconds) line += fmt::format(" {:>7.2f}", r.seconds);
       out += line + "\n";
     }
     out += legend_line(props);

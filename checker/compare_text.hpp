@@ -12,7 +12,7 @@
 
 namespace cow {
 
-std::string render_compare_text(const std::vector<CompareRow>& rows, bool costs, bool color);
+std::string render_compare_text(const std::vector<CompareRow>& rows, bool costs, bool color, bool seconds = true);
 
 // The short column title of a property or cost name: the initials of its words
 // ("pin-writable-in-owner" -> "pwio"), the first three letters of a one-word name.

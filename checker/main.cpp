@@ -298,6 +298,9 @@ int main(int argc, char** argv) {
   compare->add_flag("--symmetry", co.symmetry, "frame symmetry (states counted up to renaming of frames)");
   bool no_costs = false;
   compare->add_flag("--no-costs", no_costs, "skip the costs pass (the least and greatest cost of every finishing execution)");
+  bool no_seconds = false;
+  compare->add_flag("--no-seconds", no_seconds,
+                    "leave out the seconds column (md, csv, text): the table is then the same on every run");
   compare->add_option("--costs-max-states", co.costs_max_states,
                       "the costs pass gives up (\"not computed\") above N states (default 5000000)")
       ->check(kPositiveCount);
@@ -382,6 +385,7 @@ int main(int argc, char** argv) {
       co.params = parse_params(cparams);
       co.cpu = {parse_tlb_option(ctlb), parse_arch_option(carch), parse_memory_model_option(cmm)};
       co.costs = !no_costs;
+      co.seconds = !no_seconds;
       co.trace = parse_trace_mode(compare_trace);
       if (compare->count("--format") == 0 && isatty(STDOUT_FILENO)) co.format = "text";  // a person reads it
       co.color = co.format == "text" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");

@@ -77,3 +77,24 @@ TEST_CASE("compare text: --format text on the command line; md stays the default
   CHECK(bad.status == 2);
   CHECK(bad.output.find("--format must be md, text, csv or json for compare (got 'html')") != std::string::npos);
 }
+
+TEST_CASE("compare --no-seconds: no seconds column in md, csv or text, and the same table on every run",
+          "[compare][cli][quick]") {
+  const std::string base = "compare --designs v2.6.27,brlock --scenarios " + cowtest::shell_quote(kSrc + "/scenarios/odirect_fork.toml") +
+                           " --param K=1 --no-seconds --format ";
+  const cowtest::Result md = cowtest::run_cowcheck(base + "md");
+  SHOW(md);
+  REQUIRE(md.status == 0);
+  CHECK(md.output.find("| states | transitions | end states |") != std::string::npos);
+  CHECK(md.output.find("seconds") == std::string::npos);
+  const cowtest::Result again = cowtest::run_cowcheck(base + "md");
+  CHECK(again.output == md.output);
+  const cowtest::Result csv = cowtest::run_cowcheck(base + "csv");
+  SHOW(csv);
+  CHECK(csv.output.find(",states,transitions,end-states") != std::string::npos);
+  CHECK(csv.output.find("seconds") == std::string::npos);
+  const cowtest::Result text = cowtest::run_cowcheck(base + "text");
+  SHOW(text);
+  CHECK(text.output.find("states") != std::string::npos);
+  CHECK(text.output.find("seconds") == std::string::npos);
+}
