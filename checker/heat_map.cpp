@@ -5,6 +5,7 @@
 #include <cctype>
 #include <fmt/format.h>
 #include <map>
+#include <string_view>
 
 #include "model/names.hpp"
 
@@ -71,12 +72,12 @@ struct Look {
 };
 Look look(HeatKind k) {
   switch (k) {
-    case HeatKind::Holds: return {"h", "✓", "every property holds"};
-    case HeatKind::Violated: return {"v", "✗", "some property is VIOLATED (the number: how many; hover for which)"};
+    case HeatKind::Holds: return {"h", ".", "every property holds"};
+    case HeatKind::Violated: return {"v", "X", "some property is VIOLATED (the number: how many; hover for which)"};
     case HeatKind::Undecided: return {"u", "?", "undecided: a limit was reached (unknown) or no execution finishes (vacuous)"};
-    case HeatKind::NotRun: return {"n", "·", "not run: the scenario's arch refuses the design"};
+    case HeatKind::NotRun: return {"n", "-", "not run: the scenario's arch refuses the design"};
   }
-  return {"n", "·", ""};
+  return {"n", "-", ""};
 }
 
 }  // namespace
@@ -220,23 +221,24 @@ std::string heat_map_svg(const HeatMap& m, const std::string& md_file) {
 }
 
 std::string heat_map_md(const HeatMap& m) {
-  std::string s = "| scenario | params |";
-  std::string rule = "|---|---|";
-  for (std::size_t d = 0; d < m.designs.size(); ++d) {
-    s += fmt::format(" {} |", d + 1);
-    rule += ":-:|";
-  }
-  s += "\n" + rule + "\n";
+  // A letter per design, so that a row's marks are one word in a code span: aligned under
+  // the letters in any monospace font, on GitHub and on a terminal alike.
+  static constexpr std::string_view kKeys = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  auto key = [](std::size_t d) { return d < kKeys.size() ? kKeys[d] : '*'; };
+  std::string keys;
+  for (std::size_t d = 0; d < m.designs.size(); ++d) keys += key(d);
+  std::string s = "| scenario | params | `" + keys + "` |\n|---|---|---|\n";
   for (std::size_t r = 0; r < m.rows.size(); ++r) {
     const HeatRow& row = m.rows[r];
     // The scenario's name links to its table, once, on its first row.
     const bool first = r == 0 || m.rows[r - 1].anchor != row.anchor;
-    s += fmt::format("| {} | {} |", first ? "[" + row.scenario + "](#" + row.anchor + ")" : row.scenario, row.params);
-    for (const HeatCell& c : row.cells) s += fmt::format(" {} |", look(c.kind).mark);
-    s += "\n";
+    std::string marks;
+    for (const HeatCell& c : row.cells) marks += look(c.kind).mark;
+    s += fmt::format("| {} | {} | `{}` |\n", first ? "[" + row.scenario + "](#" + row.anchor + ")" : row.scenario,
+                     row.params, marks);
   }
   s += "\nDesigns: ";
-  for (std::size_t d = 0; d < m.designs.size(); ++d) s += fmt::format("{}{} `{}`", d ? ", " : "", d + 1, m.designs[d]);
+  for (std::size_t d = 0; d < m.designs.size(); ++d) s += fmt::format("{}{} `{}`", d ? ", " : "", key(d), m.designs[d]);
   s += ". Marks: ";
   bool comma = false;
   for (HeatKind k : {HeatKind::Violated, HeatKind::Holds, HeatKind::Undecided, HeatKind::NotRun}) {

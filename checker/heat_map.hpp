@@ -43,8 +43,9 @@ std::string heading_anchor(const std::string& heading);
 // The SVG document; red cells link to `md_file`#anchor (the paper the picture sits beside).
 std::string heat_map_svg(const HeatMap& map, const std::string& md_file);
 
-// The same as Markdown: a table of marks (✗ violated, ✓ holds, ? undecided, · not run),
-// one numbered column per design, and its legend.
+// The same as Markdown: a table with a row of marks per scenario setting (X violated,
+// . holds, ? undecided, - not run), a letter per design (a, b, ...; the legend names
+// them), and its legend.
 std::string heat_map_md(const HeatMap& map);
 
 }  // namespace cow
