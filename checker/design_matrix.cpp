@@ -8,8 +8,10 @@
 #include <thread>
 #include <fmt/format.h>
 
+#include "checker/heat_map.hpp"
 #include "checker/report.hpp"
 #include "checker/run.hpp"
+#include "checker/svg.hpp"
 #include "model/input_error.hpp"
 #include "model/run_limits.hpp"
 #include "model/names.hpp"
@@ -36,10 +38,12 @@ void write_file(const fs::path& path, const std::string& text) {
   if (!f) throw InputError(path.string(), 0, 0, "--papers: cannot write this file");
 }
 
-std::string trace_file_name(const CompareRow& r, const std::string& property) {
+// The name of a VIOLATED cell's files, less the extension: NAME.txt (the trace), NAME.svg
+// (its picture).
+std::string trace_file_stem(const CompareRow& r, const std::string& property) {
   std::string name = r.scenario;
   for (const auto& [k, v] : r.params) name += fmt::format("--{}={}", k, v);
-  name += "--" + r.design + "--" + property + ".txt";
+  name += "--" + r.design + "--" + property;
   for (char& c : name)
     if (c == '/' || c == ' ' || c == '\\') c = '_';
   return name;
@@ -50,6 +54,7 @@ std::string check_command(const CompareRow& r, const std::string& property, cons
   for (const auto& [k, v] : r.params) cmd += fmt::format(" --param {}={}", k, v);
   if (opt.cpu.tlb) cmd += *opt.cpu.tlb ? " --tlb on" : " --tlb off";
   if (opt.cpu.arch) cmd += std::string(" --arch ") + arch_name(*opt.cpu.arch);
+  if (opt.trace != TraceMode::Shortest) cmd += std::string(" --trace ") + trace_mode_name(opt.trace);
   return cmd;
 }
 
@@ -57,11 +62,15 @@ bool named_paper(const CompareOptions& opt) { return opt.paper != "design-matrix
 // Where the paper's traces go, relative to DIR.
 std::string traces_dir(const CompareOptions& opt) { return named_paper(opt) ? opt.paper : "traces"; }
 
-// What `cowcheck check --property P` prints for this row, less its search statistics line
-// (times and memory), from a plain search so that the counterexample is the shortest (or,
-// with --trace fewest-preemptions, the one with the fewest preemptions).
-// Empty when the plain search finds no violation (it always does when compare did).
-std::string counterexample(const CompareRow& r, const std::string& property, const CompareOptions& opt) {
+// A VIOLATED cell's counterexample: what `cowcheck check --property P` prints for this row,
+// less its search statistics line (times and memory), and what `check --svg` draws of it;
+// from a plain search so that the counterexample is the shortest (or, with --trace
+// fewest-preemptions, the one with the fewest preemptions). Both empty when the plain
+// search finds no violation (it always does when compare did).
+struct Counterexample {
+  std::string text, svg;
+};
+Counterexample counterexample(const CompareRow& r, const std::string& property, const CompareOptions& opt) {
   CheckRequest req;
   req.scenario_file = r.file;
   req.design = r.design;
@@ -73,19 +82,22 @@ std::string counterexample(const CompareRow& r, const std::string& property, con
   req.cpu = opt.cpu;
   req.trace = opt.trace;
   CheckRun run = run_check(req);
-  if (!run.result.any_violated()) return "";
+  if (!run.result.any_violated()) return {};
   std::istringstream in(text_report(run, ReportOptions{}));
-  std::string out;
+  Counterexample out;
   for (std::string line; std::getline(in, line);)
-    if (line.rfind("search ", 0) != 0) out += line + "\n";
+    if (line.rfind("search ", 0) != 0) out.text += line + "\n";
+  out.svg = svg_picture(run, pictured_outcomes(run, false));  // the one property's trace
   return out;
 }
 
 std::string legend(const std::vector<CompareRow>& rows, const CompareOptions& opt) {
   std::string s =
       "Each table has one row per parameter setting (the scenario's `matrix`) and design. A verdict is "
-      "over the whole state space; each VIOLATED links to the shortest counterexample. *states*: reachable "
-      "states.";
+      "over the whole state space; each VIOLATED links to the " +
+      std::string(opt.trace == TraceMode::Shortest ? "shortest counterexample"
+                                                    : "counterexample with the fewest preemptions") +
+      " and to its picture (a swim-lane timeline, as `check --svg` draws it). *states*: reachable states.";
   if (std::any_of(rows.begin(), rows.end(), [](const CompareRow& r) { return r.no_execution_finishes; }))
     s += std::string(" ") + kVacuousNote;
   if (opt.por || opt.symmetry) s += " States are those of the reduced graph (the command's reductions).";
@@ -136,6 +148,7 @@ std::string papers_command(const CompareOptions& opt) {
   if (opt.time_limit > 0) cmd += fmt::format(" --time-limit {}", opt.time_limit);
   if (opt.cpu.tlb) cmd += *opt.cpu.tlb ? " --tlb on" : " --tlb off";
   if (opt.cpu.arch) cmd += std::string(" --arch ") + arch_name(*opt.cpu.arch);
+  if (opt.trace != TraceMode::Shortest) cmd += std::string(" --trace ") + trace_mode_name(opt.trace);
   cmd += " --papers " + shell_word(opt.papers);
   if (named_paper(opt)) cmd += " --paper " + shell_word(opt.paper) + " --intro " + shell_word(opt.intro);
   return cmd;
@@ -161,8 +174,15 @@ void write_design_matrix(const std::vector<CompareRow>& rows, const CompareOptio
         "`, run from the source directory (`cmake --build --preset release --target papers` runs exactly that)" +
         (named_paper(opt) ? ", after the text of `" + opt.intro + "` above. Never edit this file or `" + tdir +
                                 "/` by hand: edit the text there and rerun the command."
-                          : ". Never edit this file or `traces/` by hand: rerun the command.") +
+                          : ". Never edit this file, `design-matrix.svg` or `traces/` by hand: rerun the command.") +
         " A test fails when they differ from what the command produces.\n\n";
+  if (!named_paper(opt)) {  // the overview: a picture, and the same in marks for a terminal
+    const HeatMap map = heat_map(rows);
+    write_file(dir / "design-matrix.svg", heat_map_svg(map, md_name));
+    md += "![The design matrix at a glance: a row per scenario setting, a column per design; red: some property "
+          "violated, green: every property holds](design-matrix.svg)\n\n" +
+          heat_map_md(map) + "\n";
+  }
   md += legend(rows, opt);
   for (std::size_t i = 0; i < rows.size();) {
     // One section per scenario file: its rows are consecutive.
@@ -192,14 +212,16 @@ void write_design_matrix(const std::vector<CompareRow>& rows, const CompareOptio
       for (const std::string& p : r.properties) {
         std::string v = r.verdicts.at(p);
         if (v == "VIOLATED") {
-          const std::string text = counterexample(r, p, opt);
-          if (!text.empty()) {
-            const std::string name = trace_file_name(r, p);
-            write_file(traces / name,
+          const Counterexample cx = counterexample(r, p, opt);
+          if (!cx.text.empty()) {
+            const std::string stem = trace_file_stem(r, p);
+            write_file(traces / (stem + ".txt"),
                        "Generated by `" + command + "` (" + md_name + "); never edit by hand.\n" +
-                           "What `" + check_command(r, p, opt) + "` prints, less its search statistics line.\n\n" + text);
-            written.insert(name);
-            v = "[VIOLATED](" + tdir + "/" + name + ")";
+                           "What `" + check_command(r, p, opt) + "` prints, less its search statistics line.\n\n" + cx.text);
+            write_file(traces / (stem + ".svg"), cx.svg);
+            written.insert(stem + ".txt");
+            written.insert(stem + ".svg");
+            v = "[VIOLATED](" + tdir + "/" + stem + ".txt) ([picture](" + tdir + "/" + stem + ".svg))";
           }
         }
         md += " " + v + " |";

@@ -486,31 +486,40 @@ TEST_CASE("papers: the same command writes the same bytes, and the committed pap
   // A file an earlier run left behind must go.
   fs::create_directories(a / "papers" / "traces");
   std::ofstream(a / "papers" / "traces" / "stale--v0--gone.txt") << "old\n";
+  std::ofstream(a / "papers" / "traces" / "stale--v0--gone.svg") << "<svg/>\n";
   Result ra = run_cowcheck(kPaperArgs, "cd " + shell_quote(a.string()) + " && ");
   SHOW(ra);
   REQUIRE(ra.status == 0);
   CHECK_FALSE(fs::exists(a / "papers" / "traces" / "stale--v0--gone.txt"));
+  CHECK_FALSE(fs::exists(a / "papers" / "traces" / "stale--v0--gone.svg"));
   const auto ta = tree(a / "papers");
   REQUIRE(ta.count("design-matrix.md"));
+  REQUIRE(ta.count("design-matrix.svg"));
   const std::string md = ta.at("design-matrix.md");
   CHECK(has(md, "`cowcheck " + kPaperArgs + "`"));
+  CHECK(has(md, "](design-matrix.svg)"));
   CHECK_FALSE(has(md, "seconds"));
-  // Every link names a trace that was written, and every trace is linked.
+  // Every link names a trace or a picture that was written, and every one is linked; each
+  // trace has its picture.
   std::set<std::string> linked;
   for (auto at = md.find("](traces/"); at != std::string::npos; at = md.find("](traces/", at + 1))
     linked.insert(md.substr(at + 2, md.find(')', at) - at - 2));
-  std::set<std::string> written;
-  for (const auto& [name, text] : ta)
-    if (name != "design-matrix.md") written.insert(name);
+  std::set<std::string> written, traces, pictures;
+  for (const auto& [name, text] : ta) {
+    if (name == "design-matrix.md" || name == "design-matrix.svg") continue;
+    written.insert(name);
+    (fs::path(name).extension() == ".svg" ? pictures : traces).insert(fs::path(name).replace_extension().string());
+  }
   CHECK(linked == written);
   CHECK_FALSE(linked.empty());
+  CHECK(traces == pictures);
 
   // The golden paper: regenerate with `cmake --build --preset release --target papers`.
-  // Only design-matrix.md and traces/ are the command's; the seed papers beside them
-  // (papers/*.md, papers/tools/) are written by hand from other commands.
+  // Only design-matrix.md, design-matrix.svg and traces/ are the command's; the seed
+  // papers beside them (papers/*.md, papers/tools/) are written by hand from other commands.
   auto committed = tree(fs::path(kSourceDir) / "papers");
   std::erase_if(committed, [](const auto& kv) {
-    return kv.first != "design-matrix.md" && kv.first.rfind("traces/", 0) != 0;
+    return kv.first != "design-matrix.md" && kv.first != "design-matrix.svg" && kv.first.rfind("traces/", 0) != 0;
   });
   INFO("papers/ differs from what `cowcheck " << kPaperArgs << "` writes: regenerate it with "
        "`cmake --build --preset release --target papers` (and never edit it by hand)");
