@@ -158,7 +158,7 @@ TEST_CASE("repro: the selftest counterexamples pass on this machine's kernel whe
   std::map<std::string, fs::path> one;  // scenario, params and property -> one of its traces
   for (const auto& e : fs::directory_iterator(traces)) {
     const std::string n = e.path().filename().string();
-    if (n.rfind("cow_", 0) != 0) continue;
+    if (n.rfind("cow_", 0) != 0 || e.path().extension() != ".txt") continue;  // (not the pictures)
     // NAME--PARAMS--DESIGN--PROPERTY.txt: the key drops the design
     const std::size_t p = n.rfind("--"), dsg = n.rfind("--", p - 1);
     one.emplace(n.substr(0, dsg) + n.substr(p), e.path());
