@@ -7,23 +7,13 @@
 #include <map>
 #include <string_view>
 
+#include "checker/svg.hpp"
 #include "model/names.hpp"
 
 namespace cow {
 
 namespace {
 
-std::string esc(std::string_view s) {
-  std::string o;
-  for (char c : s) {
-    if (c == '&') o += "&amp;";
-    else if (c == '<') o += "&lt;";
-    else if (c == '>') o += "&gt;";
-    else if (c == '"') o += "&quot;";
-    else o += c;
-  }
-  return o;
-}
 
 std::string joined(const std::vector<std::string>& v) {
   std::string s;
@@ -165,7 +155,7 @@ std::string heat_map_svg(const HeatMap& m, const std::string& md_file) {
   // The designs' names, rotated, over their columns.
   for (std::size_t d = 0; d < nd; ++d)
     s += fmt::format("<text class=\"design\" transform=\"translate({:.1f},{:.1f}) rotate(-90)\" font-size=\"10\">{}</text>\n",
-                     grid_x + static_cast<double>(d) * kPitch + kCell / 2 + 3.5, grid_y - 4, esc(m.designs[d]));
+                     grid_x + static_cast<double>(d) * kPitch + kCell / 2 + 3.5, grid_y - 4, xml_escape(m.designs[d]));
   for (std::size_t r = 0; r < nr; ++r) {
     const HeatRow& row = m.rows[r];
     const double y = grid_y + static_cast<double>(r) * kPitch;
@@ -173,8 +163,8 @@ std::string heat_map_svg(const HeatMap& m, const std::string& md_file) {
     if (r > 0 && m.rows[r - 1].anchor != row.anchor)
       s += fmt::format("<line x1=\"{0:.0f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\" stroke=\"#99a3a4\" stroke-width=\"0.8\"/>\n",
                        kMargin, y - 1, grid_x + grid_w);
-    s += fmt::format("<text class=\"row\" x=\"{:.0f}\" y=\"{:.1f}\">{}{}</text>\n", kMargin, y + 11, esc(row.scenario),
-                     row.params.empty() ? "" : " <tspan fill=\"#777\">" + esc(row.params) + "</tspan>");
+    s += fmt::format("<text class=\"row\" x=\"{:.0f}\" y=\"{:.1f}\">{}{}</text>\n", kMargin, y + 11, xml_escape(row.scenario),
+                     row.params.empty() ? "" : " <tspan fill=\"#777\">" + xml_escape(row.params) + "</tspan>");
     for (std::size_t d = 0; d < nd; ++d) {
       const HeatCell& c = row.cells[d];
       const double x = grid_x + static_cast<double>(d) * kPitch;
@@ -193,7 +183,7 @@ std::string heat_map_svg(const HeatMap& m, const std::string& md_file) {
         default: title = on + "not run (the scenario's arch refuses the design)"; break;
       }
       std::string g = fmt::format("<g class=\"{}\"><title>{}</title>{}", c.kind == HeatKind::Violated ? "violated" : "grey",
-                                  esc(title), box);
+                                  xml_escape(title), box);
       if (c.kind == HeatKind::Violated)
         g += fmt::format("<text class=\"k\" x=\"{:.1f}\" y=\"{:.0f}\" text-anchor=\"middle\">{}</text>", x + kCell / 2, y + 10.5,
                          c.properties.size());
@@ -201,7 +191,7 @@ std::string heat_map_svg(const HeatMap& m, const std::string& md_file) {
         g += fmt::format("<text class=\"k\" x=\"{:.1f}\" y=\"{:.0f}\" text-anchor=\"middle\">?</text>", x + kCell / 2, y + 10.5);
       g += "</g>";
       // A red cell leads to its scenario's section of the paper.
-      if (c.kind == HeatKind::Violated) g = "<a xlink:href=\"" + esc(md_file + "#" + row.anchor) + "\">" + g + "</a>";
+      if (c.kind == HeatKind::Violated) g = "<a xlink:href=\"" + xml_escape(md_file + "#" + row.anchor) + "\">" + g + "</a>";
       s += g + "\n";
     }
   }
@@ -211,7 +201,7 @@ std::string heat_map_svg(const HeatMap& m, const std::string& md_file) {
   for (HeatKind k : {HeatKind::Violated, HeatKind::Holds, HeatKind::Undecided, HeatKind::NotRun}) {
     s += fmt::format("<rect class=\"c {}\" x=\"{:.0f}\" y=\"{:.0f}\" width=\"{:.0f}\" height=\"{:.0f}\"/>", look(k).cls,
                      kMargin + 60, y, kCell, kCell);
-    s += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\">{}</text>\n", kMargin + 60 + kCell + 8, y + 11, esc(look(k).words));
+    s += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\">{}</text>\n", kMargin + 60 + kCell + 8, y + 11, xml_escape(look(k).words));
     y += kPitch;
   }
   s += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\" fill=\"#555\">Hover a red or grey cell for its properties; a red cell "

@@ -169,7 +169,6 @@ bool replay_one(const TraceIn& in, std::string& out) {
   return r.violated;
 }
 
-
 // A trace is a few levels deep; nlohmann's parser recurses once per level, so a file of
 // a hundred thousand '[' would overflow the stack. Refused before parsing, positioned.
 void check_json_nesting(const std::string& path, const std::string& text) {
@@ -197,10 +196,6 @@ void check_json_nesting(const std::string& path, const std::string& text) {
     }
   }
 }
-
-}  // namespace
-
-namespace {
 
 // Every trace of the file, parsed and positioned (the three shapes replay accepts).
 template <class F>

@@ -337,11 +337,7 @@ std::string Gen::checks() const {
   std::string names = "\t\"0\"", wmm = "-1", before = "0";
   for (std::size_t w = 0; w < nw; ++w) {
     const WriteDef& wd = sc.writes[w];
-    bool seen_write = false, bf = false;
-    for (const Op& op : sc.threads[wd.thread].ops) {
-      if (op.write_id == w + 1) seen_write = true;
-      if (op.kind == OpKind::Fork && seen_write) bf = true;
-    }
+    const bool bf = sc.write_before_fork(static_cast<u8>(w + 1));
     names += ",\n\t" + c_str(wd.name);
     wmm += fmt::format(", {}", wd.mm);
     before += bf ? ", 1" : ", 0";

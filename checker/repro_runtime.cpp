@@ -156,20 +156,26 @@ static MAYBE_UNUSED void do_odirect_read(int vpage, int half, int id)
 	}
 }
 
-static MAYBE_UNUSED void do_odirect_write(int op, int vpage, int half)
+/* What a device wrote to the out file for op `op` (at op * PAGE) is what that op read. */
+static MAYBE_UNUSED void read_back(int op)
 {
 	unsigned char b;
+	if (pread(out_fd, &b, 1, (off_t)op * PAGE) != 1) {
+		error_run("reading back what the device wrote: %s", strerror(errno));
+		return;
+	}
+	ctl->seen[op] = value_of(b);
+}
+
+static MAYBE_UNUSED void do_odirect_write(int op, int vpage, int half)
+{
 	if (direct_out < 0 && (direct_out = open_direct(out_path, O_RDWR)) < 0)
 		return;
 	if (pwrite(direct_out, page_addr(vpage, half), HALF, (off_t)op * PAGE) != HALF) {
 		error_run("O_DIRECT write: %s", strerror(errno));
 		return;
 	}
-	if (pread(out_fd, &b, 1, (off_t)op * PAGE) != 1) {
-		error_run("reading back the O_DIRECT write: %s", strerror(errno));
-		return;
-	}
-	ctl->seen[op] = value_of(b);
+	read_back(op);
 }
 
 /* io_uring with fixed buffers, by raw system calls (no liburing): a ring per pin. */
@@ -274,14 +280,8 @@ static MAYBE_UNUSED void do_iouring_dma(int pin, int vpage, int half, int id)
 /* The holder reads through the pin: IORING_OP_WRITE_FIXED to the out file, read back. */
 static MAYBE_UNUSED void do_iouring_read(int op, int pin, int vpage, int half)
 {
-	unsigned char b;
-	if (ring_rw(&rings[pin], IORING_OP_WRITE_FIXED, out_fd, page_addr(vpage, half), (off_t)op * PAGE) < 0)
-		return;
-	if (pread(out_fd, &b, 1, (off_t)op * PAGE) != 1) {
-		error_run("pread: %s", strerror(errno));
-		return;
-	}
-	ctl->seen[op] = value_of(b);
+	if (ring_rw(&rings[pin], IORING_OP_WRITE_FIXED, out_fd, page_addr(vpage, half), (off_t)op * PAGE) == 0)
+		read_back(op);
 }
 
 /* mm/gup_test.h: PIN_LONGTERM_TEST_* (CONFIG_GUP_TEST, debugfs), as cow.c uses it. */

@@ -21,17 +21,6 @@ constexpr double kFont = 11, kCharW = 6.7, kLineH = 13;
 constexpr double kMargin = 16, kStepColW = 40, kLaneGap = 18, kLockColW = 11, kFrameColW = 78;
 constexpr std::size_t kMinChars = 16, kMaxChars = 40;  // a step box's width in characters; longer labels wrap
 
-std::string esc(std::string_view s) {
-  std::string o;
-  for (char c : s) {
-    if (c == '&') o += "&amp;";
-    else if (c == '<') o += "&lt;";
-    else if (c == '>') o += "&gt;";
-    else if (c == '"') o += "&quot;";
-    else o += c;
-  }
-  return o;
-}
 
 // Breaks a label into lines of at most `w` characters, after a ':', '+', ',' or space
 // where there is one (kernel labels read "function:what+function"), else before a '('.
@@ -56,7 +45,7 @@ std::vector<std::string> wrap(const std::string& s, std::size_t w) {
 }
 
 std::string text(double x, double y, std::string_view s, std::string_view attrs = "") {
-  return fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\"{}{}>{}</text>\n", x, y, attrs.empty() ? "" : " ", attrs, esc(s));
+  return fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\"{}{}>{}</text>\n", x, y, attrs.empty() ? "" : " ", attrs, xml_escape(s));
 }
 std::string rect(double x, double y, double w, double h, std::string_view attrs) {
   return fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" {}/>\n", x, y, w, h, attrs);
@@ -244,7 +233,7 @@ Block draw_trace(const CheckRun& run, std::size_t outcome) {
     for (std::size_t k = 0; k < lock_cols[t].size(); ++k) {
       const double cx = lane_x[t] + box_w[t] + 4 + static_cast<double>(k) * kLockColW + kLockColW / 2 + 3;
       g += fmt::format("<text transform=\"translate({:.1f},{:.1f}) rotate(-90)\" font-size=\"9\" fill=\"#444\">{}</text>\n",
-                       cx, head_y + head_h, esc(col_name(lock_cols[t][k])));
+                       cx, head_y + head_h, xml_escape(col_name(lock_cols[t][k])));
     }
   }
   for (std::size_t k = 0; k < frames.size(); ++k) {
@@ -294,7 +283,7 @@ Block draw_trace(const CheckRun& run, std::size_t outcome) {
               pre ? "fill=\"#c0392b\" font-weight=\"bold\"" : "fill=\"#555\"");
     std::string tip = fmt::format("step {}: {} {}", i + 1, sc.threads[s.tid].name, s.label);
     for (const std::string& c : s.changes) tip += "\n  " + c;
-    g += "<g class=\"step\"><title>" + esc(tip) + "</title>\n";
+    g += "<g class=\"step\"><title>" + xml_escape(tip) + "</title>\n";
     const bool last = i + 1 == ns;
     g += rect(bx, by, box_w[s.tid], bh,
               fmt::format("rx=\"3\" fill=\"{}\" stroke=\"{}\" stroke-width=\"{}\"", kLanePale[s.tid % 8],
@@ -320,7 +309,7 @@ Block draw_trace(const CheckRun& run, std::size_t outcome) {
     const double bx = lane_x[h.tid] + box_w[h.tid] + 4 + static_cast<double>(k) * kLockColW + 1;
     const double y0 = row_y[h.from + 1] + row_h[h.from + 1] / 2;
     const double y1 = h.open ? rows_bottom : row_y[h.to + 1] + row_h[h.to + 1] / 2;
-    g += fmt::format("<g class=\"lock\"><title>{}</title>\n", esc(fmt::format("{} holds {} ({}), steps {}..{}{}", sc.threads[h.tid].name,
+    g += fmt::format("<g class=\"lock\"><title>{}</title>\n", xml_escape(fmt::format("{} holds {} ({}), steps {}..{}{}", sc.threads[h.tid].name,
                                                                lock_kind_name(h.kind), col_name(col), h.from + 1, h.to + 1,
                                                                h.open ? ", still held at the end" : "")));
     g += rect(bx, y0, kLockColW - 3, std::max(y1 - y0, 3.0), fmt::format("rx=\"2\" fill=\"{}\"", lock_colour(h.kind)));
@@ -338,7 +327,7 @@ Block draw_trace(const CheckRun& run, std::size_t outcome) {
       const Frame& fr = tl.states[r].frames[f];
       const FrameLook look = frame_look(m);
       g += fmt::format("<g><title>{}</title>\n",
-                       esc(fmt::format("{} {}: {} (refcount {}, mapcount {}, pincount {}); mapped by {}",
+                       xml_escape(fmt::format("{} {}: {} (refcount {}, mapcount {}, pincount {}); mapped by {}",
                                        frame_name(static_cast<u8>(f)),
                                        r == 0 ? "initially" : fmt::format("after step {}", r), look.name, fr.refcount,
                                        fr.mapcount, fr.pincount, mapped_by(sc, tl.states[r], f).empty() ? "no PTE" : mapped_by(sc, tl.states[r], f))));
@@ -446,7 +435,7 @@ std::string svg_picture(const CheckRun& run, const std::vector<std::size_t>& out
       "font-family=\"monospace\" font-size=\"{2}\">\n"
       "<title>cowcheck counterexample: {3}</title>\n"
       "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n",
-      w, h, kFont, esc(run.scenario.name + " on " + std::string(run.design->name())));
+      w, h, kFont, xml_escape(run.scenario.name + " on " + std::string(run.design->name())));
   double y = 0;
   for (const Block& b : blocks) {
     out += fmt::format("<g transform=\"translate(0,{:.1f})\">\n{}</g>\n", y, b.svg);
@@ -465,6 +454,18 @@ void write_svg(const CheckRun& run, bool all, const std::string& path) {
   f << svg_picture(run, which);
   f.close();
   if (!f) throw InputError(path, 0, 0, "--svg: cannot write the picture to this file");
+}
+
+std::string xml_escape(std::string_view s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '&') o += "&amp;";
+    else if (c == '<') o += "&lt;";
+    else if (c == '>') o += "&gt;";
+    else if (c == '"') o += "&quot;";
+    else o += c;
+  }
+  return o;
 }
 
 }  // namespace cow

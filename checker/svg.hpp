@@ -8,11 +8,15 @@
 #pragma once
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "checker/run.hpp"
 
 namespace cow {
+
+// `s` as XML character data or an attribute value (&, <, >, " escaped).
+std::string xml_escape(std::string_view s);
 
 // The pictures of the given outcomes' counterexamples, one below the other, as one SVG
 // document.

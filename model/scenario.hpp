@@ -219,6 +219,17 @@ struct Scenario {
     return id == kSegv ? "nothing (killed by a signal)" : writes.at(id - 1u).name;
   }
   std::string mm_name(unsigned mm) const { return processes.at(mm).name; }
+  // The write with id `id` comes, in its thread's program order, before a fork by that
+  // thread: the child may see it (isolation's write_before_fork).
+  bool write_before_fork(u8 id) const {
+    const WriteDef& wd = writes.at(id - 1u);
+    bool seen_write = false;
+    for (const Op& op : threads.at(wd.thread).ops) {
+      if (op.write_id == id) seen_write = true;
+      if (op.kind == OpKind::Fork && seen_write) return true;
+    }
+    return false;
+  }
 };
 
 }  // namespace cow

@@ -124,18 +124,6 @@ const SigEnv::Derived& derived(E e, St s) {
   return d;
 }
 
-// A write by a thread before that same thread forks (static, in program order).
-bool before_fork(E e, long w) {
-  const WriteDef& wd = e.sc.writes[static_cast<std::size_t>(w - 1)];
-  const ThreadDef& td = e.sc.threads[wd.thread];
-  bool seen_write = false;
-  for (const Op& op : td.ops) {
-    if (op.write_id == w) seen_write = true;
-    if (op.kind == OpKind::Fork && seen_write) return true;
-  }
-  return false;
-}
-
 std::vector<SigFunction> build() {
   const Sort M = Sort::Mm, V = Sort::Vpage, F = Sort::Frame, P = Sort::Pin, T = Sort::Thread, B = Sort::Bool,
              I = Sort::Int, D = Sort::Value;
@@ -263,7 +251,7 @@ std::vector<SigFunction> build() {
       {"write_is_dma", {D}, B, "the value is written by a device through a pin (else by a CPU store)",
        [](E e, St, A a) -> long { return is_write(e, a[0]) && e.sc.writes[a[0] - 1].dma; }},
       {"write_before_fork", {D}, B, "the writing thread forks after writing it (program order): the child may see it",
-       [](E e, St, A a) -> long { return is_write(e, a[0]) && before_fork(e, a[0]); }},
+       [](E e, St, A a) -> long { return is_write(e, a[0]) && e.sc.write_before_fork(static_cast<u8>(a[0])); }},
       {"final_expect_h0", {M, V}, D, "what (mm, vpage) h0 must hold at the end: its single writer's last value (initial: no expectation)",
        [](E e, St, A a) -> long { return is_mm(e, a[0]) ? e.sc.final_expect[a[0]][a[1]][0] : 0; }},
       {"final_expect_h1", {M, V}, D, "the same for h1", [](E e, St, A a) -> long { return is_mm(e, a[0]) ? e.sc.final_expect[a[0]][a[1]][1] : 0; }},
