@@ -142,7 +142,13 @@ std::string op_text(const Scenario& sc, const Op& op) {
     case OpKind::Fork: return s + (op.child < sc.processes.size() ? " -> " + sc.processes[op.child].name : "");
     case OpKind::Unpin: case OpKind::Dma: case OpKind::PinRead:
       return op.pin < sc.pins.size() ? s + " " + sc.pins[op.pin].name : s;
-    case OpKind::Exit: case OpKind::Wait: case OpKind::ClearRefs: case OpKind::KsmScan: return s;
+    case OpKind::Exit: case OpKind::Wait: case OpKind::ClearRefs: case OpKind::KsmScan: case OpKind::Disk: return s;
+    case OpKind::SyncFileRange: {
+      std::string f;
+      for (auto [bit, name] : {std::pair{kSyncWaitBefore, "WAIT_BEFORE"}, {kSyncWrite, "WRITE"}, {kSyncWaitAfter, "WAIT_AFTER"}})
+        if (op.sync_flags & bit) f += (f.empty() ? "" : "|") + std::string(name);
+      return fmt::format("sync_file_range({}) page {}", f, op.page);
+    }
     case OpKind::Madvise:
       return fmt::format("madvise({}) page {}", op.advice == Advice::DontFork ? "MADV_DONTFORK"
                                                 : op.advice == Advice::DoFork ? "MADV_DOFORK"

@@ -252,6 +252,11 @@ std::vector<std::string> describe_changes(const Scenario& sc, const Design& d, c
     out.push_back(fmt::format("brlock: {} -> {}", rw_text(sc, a.brlock), rw_text(sc, b.brlock)));
   if (a.free_blocks != b.free_blocks)
     out.push_back(fmt::format("file system: free blocks {} -> {}", a.free_blocks, b.free_blocks));
+  for (unsigned f = 0; f < kMaxDiskPages; ++f)
+    for (unsigned h = 0; h < kHalves; ++h)
+      if (a.disk[f][h] != b.disk[f][h])
+        out.push_back(fmt::format("disk: block of frame#{} h{}: {} -> {}", f, h, sc.value_name(a.disk[f][h]),
+                                  sc.value_name(b.disk[f][h])));
   for (unsigned f = 0; f < kMaxFrames; ++f) {
     const Frame &fa = a.frames[f], &fb = b.frames[f];
     if (fa == fb) continue;

@@ -16,5 +16,8 @@ inline constexpr std::size_t kMaxOps = 24;      // operations per thread
 inline constexpr std::size_t kMaxWrites = 254;  // distinct data values written in a scenario
 inline constexpr std::size_t kHalves = 2;       // each page holds two independently written halves
 inline constexpr std::size_t kMaxBuffered = 2;  // stores in flight, over all CPUs (weak memory models)
+// File pages whose disk contents the model keeps (model/writeback.hpp): the page-cache
+// frames 0 .. kMaxDiskPages-1, in scenarios with sync_file_range.
+inline constexpr std::size_t kMaxDiskPages = 2;
 
 }  // namespace cow

@@ -227,6 +227,8 @@ Access table_access(const Ctx& c, const Op& op, u8 pc, bool now) {
     case OpKind::Msync:
     case OpKind::KsmScan:
     case OpKind::HoldPageLock:
+    case OpKind::SyncFileRange:
+    case OpKind::Disk:
       a.w |= res::kAll;
       return a;
   }
@@ -354,6 +356,7 @@ ResMask changed_resources(const Scenario& sc, const State& a, const State& b, co
   if (a.brlock != b.brlock) m |= res::kBrlock;
   if (a.tlb != b.tlb) m |= res::kAll;  // (only TLB scenarios, whose steps are all kAll)
   if (a.free_blocks != b.free_blocks) m |= res::kAll;  // (only scenarios with files, whose steps are all kAll)
+  if (a.disk != b.disk || a.disk_read != b.disk_read) m |= res::kAll;  // (the same: sync_file_range and the disk)
   return m;
 }
 

@@ -172,6 +172,13 @@ void swap_out(Step& st, const Design& d, unsigned mm, unsigned page) {
     for (unsigned v = 0; v < kMaxVpages; ++v) {
       Pte& q = st.s.pte(m, v);
       if (!q.present() || q.frame != f) continue;
+      // try_to_unmap_one (mm/rmap.c, v2.6.16 .. v2.6.27; later kernels mlock the page and fail the same way):
+      //   if (!migration && ((vma->vm_flags & VM_LOCKED) || ...)) { ret = SWAP_FAIL; goto out_unmap; }
+      // and try_to_unmap_anon stops at SWAP_FAIL: a page an mlocked VMA maps stays mapped there.
+      if (const Vma* mv = find_vma(st.s, m, v); mv && (mv->flags & kVmLocked)) {
+        st.label = "try_to_unmap_one:VM_LOCKED(SWAP_FAIL: keep)";
+        return;
+      }
       const bool exclusive = st.s.frames[f].flags & kFrameAnonExclusive;
       if (!d.try_to_unmap_share(st, f)) {
         st.label = "try_to_unmap_one:page_try_share_anon_rmap(EBUSY: pinned, keep)";

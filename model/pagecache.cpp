@@ -119,6 +119,26 @@ bool page_mkclean(Step& st, const Design& d, u8 f) {
 
 }  // namespace
 
+// write_cache_pages on a dirty page (v2.6.37 mm/page-writeback.c; the same at 2.6.27):
+//   if (!clear_page_dirty_for_io(page)) goto continue_unlock;
+//   ret = (*writepage)(page, wbc, data);      // block_write_full_page: set_page_writeback
+// ->writepage maps the buffers: a hole gets a block now (ext2's get_block), or the write
+// fails with ENOSPC and the data is lost (mapping_set_error; nobody who wrote through the
+// mapping is told).
+bool clear_page_dirty_for_io_and_writepage(Step& st, const Design& d, u8 f) {
+  if (!page_mkclean(st, d, f)) return false;
+  Frame& fr = st.s.frames[f];
+  st.label = "write_cache_pages:clear_page_dirty_for_io+writepage";
+  fr.pg &= static_cast<u8>(~(kPgDirty | kPgMkwrite | kPgDirtiedByMlock));
+  fr.pg |= kPgWriteback;  // set_page_writeback
+  st.count(Cost::Writeback);
+  if (!alloc_block(st, f)) {  // block_write_full_page: get_block(create = 1) -> -ENOSPC
+    fr.pg |= kPgWriteLost;
+    st.label = "write_cache_pages:clear_page_dirty_for_io+writepage(ENOSPC: data lost)";
+  }
+  return true;
+}
+
 // mm/msync.c sys_msync (v2.6.37): down_read(&mm->mmap_sem); for a VM_SHARED file VMA
 // with MS_SYNC, vfs_fsync(file) -> filemap_write_and_wait -> write_cache_pages:
 //   lock_page(page); ... if (PageWriteback(page)) wait_on_page_writeback(page);
@@ -157,15 +177,7 @@ bool step_msync(Step& st, const Design& d) {
       if (!(fr.pg & kPgDirty)) {
         st.label = "write_cache_pages:clean page";
       } else {
-        if (!page_mkclean(st, d, f)) return false;
-        st.label = "write_cache_pages:clear_page_dirty_for_io+writepage";
-        fr.pg &= static_cast<u8>(~(kPgDirty | kPgMkwrite | kPgDirtiedByMlock));
-        fr.pg |= kPgWriteback;  // set_page_writeback
-        st.count(Cost::Writeback);
-        if (!alloc_block(st, f)) {  // block_write_full_page: get_block(create = 1) -> -ENOSPC
-          fr.pg |= kPgWriteLost;
-          st.label = "write_cache_pages:clear_page_dirty_for_io+writepage(ENOSPC: data lost)";
-        }
+        if (!clear_page_dirty_for_io_and_writepage(st, d, f)) return false;
         st.go(kPcK2);
         return true;
       }

@@ -27,6 +27,12 @@ void do_shared_write_fault(Step& st, unsigned mm, unsigned v, const Vma& vma);
 // vm_page_prot is write-protected when the file system wants write notification).
 void do_read_fault(Step& st, unsigned mm, unsigned v, const Vma& vma);
 
+// write_cache_pages on dirty page f: clear_page_dirty_for_io (page_mkclean write-protects
+// and cleans every PTE mapping it; false, nothing done, while one of their PT locks is
+// held) and ->writepage (set_page_writeback; a hole gets its block or ENOSPC loses the
+// data). Counts Cost::Writeback. Shared by msync and sync_file_range (model/writeback.hpp).
+bool clear_page_dirty_for_io_and_writepage(Step& st, const Design& d, u8 f);
+
 // msync(MS_SYNC) of a shared file VMA (mm/msync.c -> vfs_fsync_range ->
 // write_cache_pages, v2.6.37), a step per page: clear_page_dirty_for_io (page_mkclean
 // write-protects and cleans every PTE mapping it) and ->writepage; then

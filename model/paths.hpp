@@ -58,6 +58,9 @@ enum Pc : u8 {
   kPcW6, kPcW7,
   // hold_page_lock: holding the page lock, unlock_page + put_page next (p1)
   kPcP1,
+  // sync_file_range: SYNC_FILE_RANGE_WRITE's write_cache_pages (y1), SYNC_FILE_RANGE_WAIT_AFTER's
+  // wait_on_page_writeback (y2); kPcStart is SYNC_FILE_RANGE_WAIT_BEFORE's
+  kPcY1, kPcY2,
 };
 
 struct Successor {

@@ -18,7 +18,8 @@ namespace cow {
 enum class OpKind : u8 {
   Write, Read, OdirectRead, Fork, PinLongterm, Unpin, Dma, Madvise, OdirectWrite, Vmsplice,
   PinUserPages, PinRead, Munmap, Exit, Mprotect, ClearRefs, SwapOut, Wait, ProcMemWrite, Mlock,
-  Munlock, Msync, KsmScan, HoldPageLock,  // HoldPageLock last: kOps's static_assert counts on it
+  Munlock, Msync, KsmScan, HoldPageLock, SyncFileRange,
+  Disk,  // Disk last: kOps's static_assert counts on it
 };
 
 // The keys a scenario file may have at its top level (the loader refuses others).
@@ -70,6 +71,11 @@ inline constexpr OpInfo kOps[] = {
     {OpKind::HoldPageLock, "hold_page_lock",
      "a page-lock holder (reclaim's shrink_page_list, swap-in, migration, KSM): get_page + lock_page on the page, "
      "then unlock_page + put_page a step later"},
+    {OpKind::SyncFileRange, "sync_file_range",
+     "sync_file_range(2) of the file page behind a shared file mapping: wait for write-back in flight, start "
+     "write-back of a dirty page (WB_SYNC_NONE), wait again (LINUX_FADV_ASYNC_WRITE / LINUX_FADV_WRITE_WAIT)"},
+    {OpKind::Disk, "disk",
+     "the disk: serves the write-back I/O started on file pages (reads the page, then end_page_writeback)"},
 };
 
 namespace detail {
@@ -79,7 +85,7 @@ constexpr bool ops_in_enum_order() {
   return true;
 }
 }  // namespace detail
-static_assert(std::size(kOps) == static_cast<std::size_t>(OpKind::HoldPageLock) + 1 && detail::ops_in_enum_order(),
+static_assert(std::size(kOps) == static_cast<std::size_t>(OpKind::Disk) + 1 && detail::ops_in_enum_order(),
               "kOps must list every OpKind once, in the enum's order");
 
 // "write", "odirect_read", ...: the op's name in scenario files.
@@ -93,6 +99,9 @@ constexpr std::optional<OpKind> op_kind_named(std::string_view name) {
 }
 
 enum class Advice : u8 { DontFork, DoFork, DontNeed };
+
+// sync_file_range(2)'s flags, with the kernel's values (include/linux/fs.h, 2.6.17).
+enum SyncFlag : u8 { kSyncWaitBefore = 1, kSyncWrite = 2, kSyncWaitAfter = 4 };
 
 // The architecture's protection of GUP-fast (mm/gup.c; mm/mmu_gather.c):
 //   X86: a TLB flush is an IPI to every CPU of the mm, and GUP-fast runs with interrupts
@@ -125,6 +134,7 @@ struct Op {
   bool gup_fast = true;   // GUP tries get_user_pages_fast first (else slow GUP under mmap_lock)
   bool foll_longterm = false;  // GUP with FOLL_LONGTERM (pin_user_pages longterm = true, pin_longterm)
   bool prot_write = false;  // mprotect: PROT_READ|PROT_WRITE (else PROT_READ)
+  u8 sync_flags = 0;  // sync_file_range: SyncFlag bits
   int line = 0;     // where it was declared
 };
 
@@ -210,6 +220,12 @@ struct Scenario {
   // The file system implements ->page_mkwrite (ext4, xfs, btrfs: blocks are allocated or
   // reserved at the first write fault); false: ext2/ext3, which allocate at write-back.
   bool fs_page_mkwrite = true;
+  // Some op is sync_file_range: the disk's contents are kept (State::disk, model/writeback.hpp).
+  bool tracks_disk = false;
+  // What the disk must hold at the end (property on-disk-after-sync): for frame f and half
+  // h, the last store to it before the last sync_file_range with SYNC_FILE_RANGE_WAIT_AFTER
+  // of its single writer, when no store to it follows that wait; 0: no expectation.
+  std::array<std::array<u8, kHalves>, kMaxDiskPages> disk_expect{};
 
   // A value a frame or a read holds: 0, a write's id, or kSegv (model/fault.hpp) for the
   // "read" of a thread that was killed.

@@ -4,6 +4,7 @@
 #include "model/scenario_load.hpp"
 
 #include "model/scenario_stages.hpp"
+#include "model/writeback.hpp"
 
 namespace cow {
 
@@ -12,6 +13,7 @@ Scenario load_scenario(const std::string& path, const std::map<std::string, long
   validate::whole(p);
   derive(p);
   build_initial_state(p);
+  writeback_stage(p);  // sync_file_range's checks need the file frames of the initial state
   return std::move(p.sc);
 }
 

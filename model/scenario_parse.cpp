@@ -420,7 +420,12 @@ class Parser {
     static constexpr std::string_view kWaitKeys[] = {"op", "process", "for", "when"};
     static constexpr std::string_view kMprotectKeys[] = {"op", "page", "prot", "for", "when"};
     static constexpr std::string_view kMadviseKeys[] = {"op", "page", "advice", "for", "when"};
+    static constexpr std::string_view kSyncFileRangeKeys[] = {"op", "page", "wait_before", "write", "wait_after", "for", "when"};
     switch (k) {
+      case OpKind::SyncFileRange:
+        return kSyncFileRangeKeys;
+      case OpKind::Disk:
+        return kExitKeys;
       case OpKind::Write:
       case OpKind::ProcMemWrite:
       case OpKind::Read:
@@ -595,6 +600,15 @@ class Parser {
       case OpKind::Exit:
       case OpKind::ClearRefs:
         need_process();
+        break;
+      case OpKind::SyncFileRange:  // (model/writeback.cpp checks the page and the flags)
+        need_process();
+        op.page = page();
+        op.sync_flags = static_cast<u8>((opt_flag(ot, "wait_before", env, false) ? kSyncWaitBefore : 0) |
+                                        (opt_flag(ot, "write", env, false) ? kSyncWrite : 0) |
+                                        (opt_flag(ot, "wait_after", env, false) ? kSyncWaitAfter : 0));
+        break;
+      case OpKind::Disk:  // a device's op (model/writeback.cpp)
         break;
       case OpKind::KsmScan: {
         need_process();  // ksmd works in the process's mm (use_mm-free: it takes its mmap_sem)

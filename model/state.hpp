@@ -234,6 +234,12 @@ struct State {
   std::array<Buffered, kMaxBuffered> buffered{};  // stores in flight (weak memory models only)
   RwLock brlock;  // Arcangeli's global big-reader lock (design brlock only)
   u8 free_blocks = 0;  // the file system's free blocks (0: a write into a hole gets ENOSPC)
+  // The disk behind the first kMaxDiskPages page-cache frames (model/writeback.hpp), kept
+  // in scenarios with sync_file_range (Scenario::tracks_disk; all 0 in the others):
+  // disk[f][h] is the value the block behind frame f holds in half h (0: the initial
+  // contents), written when the disk reads the page during its write-back I/O.
+  std::array<std::array<u8, kHalves>, kMaxDiskPages> disk{};
+  u8 disk_read = 0;  // bit f: the write-back I/O in flight on frame f has read the page
   bool operator==(const State&) const = default;
 
   Pte& pte(unsigned mm, unsigned v) { return tables[mms[mm].table].pte[v]; }
@@ -244,7 +250,7 @@ struct State {
 static_assert(std::is_trivially_copyable_v<State>);
 static_assert(std::has_unique_object_representations_v<State>,
               "State is hashed as bytes: it must have no padding");
-static_assert(sizeof(State) <= 384, "State size budget");
+static_assert(sizeof(State) <= 388, "State size budget");
 
 std::uint64_t hash_state(const State& s);
 std::uint64_t hash_bytes(const void* p, std::size_t n);

@@ -1,6 +1,6 @@
 // The successor function: each thread's next atomic step, dispatched to the kernel path
 // of its current op (model/fault.cpp, gup.cpp, fork.cpp, madvise.cpp, proc_mem.cpp,
-// mm_ops.cpp, mlock.cpp, pagecache.cpp, ksm.cpp), and the explorer's view of one state's
+// mm_ops.cpp, mlock.cpp, pagecache.cpp, ksm.cpp, writeback.cpp), and the explorer's view of one state's
 // successors.
 #include "model/paths.hpp"
 
@@ -18,6 +18,7 @@
 #include "model/pagecache.hpp"
 #include "model/proc_mem.hpp"
 #include "model/tlb.hpp"
+#include "model/writeback.hpp"
 
 namespace cow {
 using namespace cow::kernel;
@@ -98,6 +99,10 @@ bool dispatch_step(Step& st, const Design& d) {
       return step_ksm_scan(st, d);
     case OpKind::HoldPageLock:
       return step_hold_page_lock(st);
+    case OpKind::SyncFileRange:
+      return step_sync_file_range(st, d);
+    case OpKind::Disk:
+      return step_disk(st);
   }
   UNREACHABLE("bad op kind");
 }

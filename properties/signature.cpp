@@ -136,6 +136,8 @@ std::vector<SigFunction> build() {
        [](E e, St s, A a) -> long { return pte(e, s, a).present() && pte(e, s, a).writable(); }},
       {"pte_dirty", {M, V}, B, "the PTE is present and dirty (pte_dirty)",
        [](E e, St s, A a) -> long { return pte(e, s, a).present() && (pte(e, s, a).flags & kPteDirty); }},
+      {"pte_swapped", {M, V}, B, "the PTE is a swap entry (reclaim unmapped the page: swap_out)",
+       [](E e, St s, A a) -> long { return pte(e, s, a).swapped(); }},
       {"pte_frame", {M, V}, F, "the frame the PTE maps; no_frame when not present",
        [](E e, St s, A a) -> long { return pte(e, s, a).present() ? pte(e, s, a).frame : static_cast<long>(kMaxFrames); }},
       {"table_shared", {M}, B, "the mm's page table is shared with another mm (cow-pte-table)",
@@ -204,6 +206,16 @@ std::vector<SigFunction> build() {
        [](E, St s, A a) -> long { return frame(s, a[0]).data[0]; }},
       {"data_h1", {F}, D, "the value last written to the frame's second half",
        [](E, St s, A a) -> long { return frame(s, a[0]).data[1]; }},
+      {"disk_h0", {F}, D, "what the disk block behind the page-cache frame holds in its first half (sync_file_range scenarios; initial otherwise)",
+       [](E, St s, A a) -> long { return a[0] >= 0 && a[0] < long{kMaxDiskPages} ? s.disk[a[0]][0] : 0; }},
+      {"disk_h1", {F}, D, "the same for the second half",
+       [](E, St s, A a) -> long { return a[0] >= 0 && a[0] < long{kMaxDiskPages} ? s.disk[a[0]][1] : 0; }},
+      {"disk_expect_h0", {F}, D,
+       "what the disk must hold in h0 at the end: the single writer's last store before its last sync_file_range with "
+       "SYNC_FILE_RANGE_WAIT_AFTER (initial: no expectation)",
+       [](E e, St, A a) -> long { return a[0] >= 0 && a[0] < long{kMaxDiskPages} ? e.sc.disk_expect[a[0]][0] : 0; }},
+      {"disk_expect_h1", {F}, D, "the same for h1",
+       [](E e, St, A a) -> long { return a[0] >= 0 && a[0] < long{kMaxDiskPages} ? e.sc.disk_expect[a[0]][1] : 0; }},
       // pins: GUP references held by drivers and devices
       {"pin_active", {P}, B, "the GUP reference is held (taken, not yet put)",
        [](E e, St s, A a) -> long { return is_pin(e, a[0]) && s.pins[a[0]].state == kPinActive; }},
@@ -274,7 +286,7 @@ std::vector<SigFunction> build_marked() {
   for (SigFunction& f : sig)
     for (std::string_view n : {"pin_owner", "pin_vpage", "pin_write", "pin_longterm", "pin_foll_pin", "thread_mm", "write_thread",
                                "write_mm", "write_vpage", "write_is_dma", "write_before_fork", "final_expect_h0",
-                               "final_expect_h1", "design_has_anon_exclusive"})
+                               "final_expect_h1", "disk_expect_h0", "disk_expect_h1", "design_has_anon_exclusive"})
       if (f.name == n) f.is_static = true;
   return sig;
 }
