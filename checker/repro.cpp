@@ -214,6 +214,27 @@ std::string Gen::op_code(int k) const {
     case OpKind::KsmScan: return in + "skip_run(\"ksm_scan: this program does not drive ksmd\");\n";
     case OpKind::HoldPageLock:
       return in + "/* hold_page_lock: a kernel-internal page-lock holder (reclaim, migration); no user-space form */\n";
+    case OpKind::SyncFileRange: {
+      const unsigned o = origin(mm);
+      unsigned slot = 0;
+      const Vma* at = nullptr;
+      for (const Vma& vma : sc.initial.mms[o].vma) {
+        if (vma.pages == 0) continue;
+        if (vma.contains(op.page)) {
+          at = &vma;
+          break;
+        }
+        ++slot;
+      }
+      if (!at) return in + "error_run(\"sync_file_range: no file mapping\");\n";
+      std::string flags;
+      for (auto [bit, name] : {std::pair{kSyncWaitBefore, "SYNC_FILE_RANGE_WAIT_BEFORE"}, {kSyncWrite, "SYNC_FILE_RANGE_WRITE"},
+                               {kSyncWaitAfter, "SYNC_FILE_RANGE_WAIT_AFTER"}})
+        if (op.sync_flags & bit) flags += (flags.empty() ? "" : " | ") + std::string(name);
+      return in + fmt::format("check_syscall(sync_file_range(map_fd[{}][{}], {} * PAGE, PAGE, {}), \"sync_file_range\");\n", o,
+                              slot, op.page - at->start, flags);
+    }
+    case OpKind::Disk: return in + "/* the disk: the real block device serves the write-back I/O */\n";
   }
   return in + "error_run(\"unknown op\");\n";
 }
