@@ -136,6 +136,13 @@ std::string text_trace(const CheckRun& run, std::size_t i) {
 }
 
 // What one op does, in a few words: its name, its page, and for a GUP its flags.
+std::string sync_flags_text(u8 flags, std::string_view prefix, std::string_view sep) {
+  std::string f;
+  for (auto [bit, name] : {std::pair{kSyncWaitBefore, "WAIT_BEFORE"}, {kSyncWrite, "WRITE"}, {kSyncWaitAfter, "WAIT_AFTER"}})
+    if (flags & bit) f += fmt::format("{}{}{}", f.empty() ? "" : sep, prefix, name);
+  return f;
+}
+
 std::string op_text(const Scenario& sc, const Op& op) {
   std::string s = op_name(op.kind);
   switch (op.kind) {
@@ -143,12 +150,8 @@ std::string op_text(const Scenario& sc, const Op& op) {
     case OpKind::Unpin: case OpKind::Dma: case OpKind::PinRead:
       return op.pin < sc.pins.size() ? s + " " + sc.pins[op.pin].name : s;
     case OpKind::Exit: case OpKind::Wait: case OpKind::ClearRefs: case OpKind::KsmScan: case OpKind::Disk: return s;
-    case OpKind::SyncFileRange: {
-      std::string f;
-      for (auto [bit, name] : {std::pair{kSyncWaitBefore, "WAIT_BEFORE"}, {kSyncWrite, "WRITE"}, {kSyncWaitAfter, "WAIT_AFTER"}})
-        if (op.sync_flags & bit) f += (f.empty() ? "" : "|") + std::string(name);
-      return fmt::format("sync_file_range({}) page {}", f, op.page);
-    }
+    case OpKind::SyncFileRange:
+      return fmt::format("sync_file_range({}) page {}", sync_flags_text(op.sync_flags, "", "|"), op.page);
     case OpKind::Madvise:
       return fmt::format("madvise({}) page {}", op.advice == Advice::DontFork ? "MADV_DONTFORK"
                                                 : op.advice == Advice::DoFork ? "MADV_DOFORK"

@@ -17,6 +17,9 @@ struct ReportOptions {
 std::vector<std::string> threads_legend(const Scenario& sc);
 // What one op does, in a few words ("vmsplice page 0 [read, FOLL_GET, GUP-fast first]").
 std::string op_text(const Scenario& sc, const Op& op);
+// sync_file_range's flags by name, each after `prefix`, joined by `sep`
+// ("WAIT_BEFORE|WRITE"; "SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER").
+std::string sync_flags_text(u8 flags, std::string_view prefix, std::string_view sep);
 
 std::string text_report(const CheckRun& run, const ReportOptions& opt);
 nlohmann::json json_report(const CheckRun& run);

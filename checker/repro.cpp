@@ -227,10 +227,7 @@ std::string Gen::op_code(int k) const {
         ++slot;
       }
       if (!at) return in + "error_run(\"sync_file_range: no file mapping\");\n";
-      std::string flags;
-      for (auto [bit, name] : {std::pair{kSyncWaitBefore, "SYNC_FILE_RANGE_WAIT_BEFORE"}, {kSyncWrite, "SYNC_FILE_RANGE_WRITE"},
-                               {kSyncWaitAfter, "SYNC_FILE_RANGE_WAIT_AFTER"}})
-        if (op.sync_flags & bit) flags += (flags.empty() ? "" : " | ") + std::string(name);
+      const std::string flags = sync_flags_text(op.sync_flags, "SYNC_FILE_RANGE_", " | ");
       return in + fmt::format("check_syscall(sync_file_range(map_fd[{}][{}], {} * PAGE, PAGE, {}), \"sync_file_range\");\n", o,
                               slot, op.page - at->start, flags);
     }

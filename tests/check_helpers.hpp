@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "checker/run.hpp"
@@ -21,12 +22,24 @@ inline cow::CheckRun run_scenario(const std::string& path, const std::string& de
   return cow::run_check(req);
 }
 
-// The verdict of `property` in a run (a test failure when the run did not check it).
-inline bool violated(const cow::CheckRun& run, const char* property) {
-  for (const cow::PropertyOutcome& o : run.result.outcomes)
-    if (o.property->name() == property) return o.violated;
-  FAIL("no outcome for " << property);
-  return false;
+// scenarios/NAME in the source tree.
+inline std::string scenario_path(const std::string& name) { return std::string(COWCHECK_SOURCE_DIR) + "/scenarios/" + name; }
+
+// scenarios/NAME under a design, the whole state space explored (--full).
+inline cow::CheckRun run_full(const std::string& name, const std::string& design, std::map<std::string, long> params,
+                              std::vector<std::string> props = {}) {
+  return run_scenario(scenario_path(name), design, std::move(params), std::move(props), /*full=*/true);
 }
+
+// The outcome of `property` in a run (a test failure when the run did not check it).
+inline const cow::PropertyOutcome& outcome(const cow::CheckRun& run, std::string_view property) {
+  for (const cow::PropertyOutcome& o : run.result.outcomes)
+    if (o.property->name() == property) return o;
+  FAIL("no outcome for " << property);
+  return run.result.outcomes.front();
+}
+
+// The verdict of `property` in a run (a test failure when the run did not check it).
+inline bool violated(const cow::CheckRun& run, std::string_view property) { return outcome(run, property).violated; }
 
 }  // namespace cowtest

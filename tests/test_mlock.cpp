@@ -12,28 +12,19 @@
 #include "model/design_registry.hpp"
 
 using namespace cow;
+using cowtest::outcome;
+using cowtest::run_full;
+using cowtest::scenario_path;
+using cowtest::violated;
 
 namespace {
 
 const std::string kSrc = COWCHECK_SOURCE_DIR;
-std::string scenario(const std::string& n) { return kSrc + "/scenarios/" + n; }
-
-CheckRun check(const std::string& file, const std::string& design, std::map<std::string, long> params,
-               std::vector<std::string> props = {}) {
-  return cowtest::run_scenario(scenario(file), design, std::move(params), std::move(props), /*full=*/true);
-}
-
-bool violated(const CheckRun& run, std::string_view property) {
-  for (const PropertyOutcome& o : run.result.outcomes)
-    if (o.property->name() == property) return o.violated;
-  FAIL("no outcome for " << property);
-  return false;
-}
 
 // min and max of one cost over every finishing execution.
 std::pair<long, long> cost(const std::string& file, const std::string& design, const std::map<std::string, long>& params,
                            Cost c) {
-  const Scenario sc = load_scenario(scenario(file), params);
+  const Scenario sc = load_scenario(scenario_path(file), params);
   const CostResult r = compute_costs(sc, *find_design(design));
   REQUIRE(r.status == CostStatus::Computed);
   const CostBound& b = r.bounds[static_cast<unsigned>(c)];
@@ -48,11 +39,11 @@ TEST_CASE("mlock_shared_file: mlock-v2.6.37 dirties every page, mlock-v2.6.38 no
   for (long pages : {1L, 2L, 3L}) {
     INFO("pages=" << pages);
     const std::map<std::string, long> p{{"write", 0}, {"pages", pages}, {"free_blocks", pages}};
-    CheckRun old = check("mlock_shared_file.toml", "mlock-v2.6.37", p);
+    CheckRun old = run_full("mlock_shared_file.toml", "mlock-v2.6.37", p);
     CHECK(old.result.completion == Completion::Exhausted);
     CHECK(violated(old, "mlock-dirties-nothing"));
     CHECK(!violated(old, "mkwrite-before-dirty"));  // the write faults do call ->page_mkwrite
-    CheckRun fixed = check("mlock_shared_file.toml", "mlock-v2.6.38", p);
+    CheckRun fixed = run_full("mlock_shared_file.toml", "mlock-v2.6.38", p);
     CHECK(fixed.result.completion == Completion::Exhausted);
     CHECK(!fixed.result.any_violated());
     CHECK(cost("mlock_shared_file.toml", "mlock-v2.6.37", p, Cost::PageDirtied) == std::pair<long, long>{pages, pages});
@@ -63,7 +54,7 @@ TEST_CASE("mlock_shared_file: mlock-v2.6.37 dirties every page, mlock-v2.6.38 no
     CHECK(cost("mlock_shared_file.toml", "mlock-v2.6.38", p, Cost::MlockBlock) == std::pair<long, long>{0, 0});
   }
   // The shortest trace: mlock_fixup, then the first page's write fault dirties it.
-  CheckRun old = check("mlock_shared_file.toml", "mlock-v2.6.37", {{"write", 0}}, {"mlock-dirties-nothing"});
+  CheckRun old = run_full("mlock_shared_file.toml", "mlock-v2.6.37", {{"write", 0}}, {"mlock-dirties-nothing"});
   REQUIRE(old.traces[0].steps.size() == 2);
   CHECK(old.traces[0].steps[1].label == "__mlock_vma_pages_range:handle_mm_fault(write)+mlock_vma_page");
 }
@@ -72,7 +63,7 @@ TEST_CASE("mlock_shared_file: mlock-v2.6.37 dirties every page, mlock-v2.6.38 no
 // there was a write" (Hugh Dickins): on 2.6.38 the store faults and ->page_mkwrite runs then.
 TEST_CASE("mlock_shared_file: the later store goes through page_mkwrite on 2.6.38", "[mlock][golden][quick]") {
   const std::map<std::string, long> p{{"write", 1}};
-  CheckRun fixed = check("mlock_shared_file.toml", "mlock-v2.6.38", p);
+  CheckRun fixed = run_full("mlock_shared_file.toml", "mlock-v2.6.38", p);
   CHECK(!fixed.result.any_violated());
   CHECK(cost("mlock_shared_file.toml", "mlock-v2.6.38", p, Cost::PageDirtied) == std::pair<long, long>{1, 1});
   CHECK(cost("mlock_shared_file.toml", "mlock-v2.6.38", p, Cost::Writeback) == std::pair<long, long>{1, 1});
@@ -80,9 +71,9 @@ TEST_CASE("mlock_shared_file: the later store goes through page_mkwrite on 2.6.3
   CHECK(cost("mlock_shared_file.toml", "mlock-v2.6.37", p, Cost::Fault) == std::pair<long, long>{2, 2});  // the store is free
   // Every later design keeps Lespinasse's rule; the 2008 ones predate it.
   for (const char* d : {"v4.8", "v5.19", "cow-pte-table"})
-    CHECK(!check("mlock_shared_file.toml", d, p, {"mlock-dirties-nothing"}).result.any_violated());
+    CHECK(!run_full("mlock_shared_file.toml", d, p, {"mlock-dirties-nothing"}).result.any_violated());
   for (const char* d : {"v2.6.27", "brlock"})
-    CHECK(check("mlock_shared_file.toml", d, p, {"mlock-dirties-nothing"}).result.any_violated());
+    CHECK(run_full("mlock_shared_file.toml", d, p, {"mlock-dirties-nothing"}).result.any_violated());
 }
 
 // Dave Chinner: "Any filesystem that does not implement ->page_mkwrite will break under
@@ -90,20 +81,20 @@ TEST_CASE("mlock_shared_file: the later store goes through page_mkwrite on 2.6.3
 TEST_CASE("mlock_shared_file: without page_mkwrite first writes skip it, and a full disk loses data", "[mlock][golden]") {
   for (const char* d : {"mlock-v2.6.37", "mlock-v2.6.38"}) {
     INFO(d);
-    CheckRun ext2 = check("mlock_shared_file.toml", d, {{"page_mkwrite", 0}});
+    CheckRun ext2 = run_full("mlock_shared_file.toml", d, {{"page_mkwrite", 0}});
     CHECK(violated(ext2, "mkwrite-before-dirty"));
     CHECK(!violated(ext2, "no-enospc-data-loss"));  // a free block is found at write-back
-    CheckRun full = check("mlock_shared_file.toml", d, {{"page_mkwrite", 0}, {"free_blocks", 0}});
+    CheckRun full = run_full("mlock_shared_file.toml", d, {{"page_mkwrite", 0}, {"free_blocks", 0}});
     CHECK(violated(full, "no-enospc-data-loss"));
     // with ->page_mkwrite the full disk is reported (SIGBUS / mlock's ENOMEM), nothing is lost
-    CheckRun ext4 = check("mlock_shared_file.toml", d, {{"free_blocks", 0}});
+    CheckRun ext4 = run_full("mlock_shared_file.toml", d, {{"free_blocks", 0}});
     CHECK(!violated(ext4, "no-enospc-data-loss"));
     CHECK(!violated(ext4, "mkwrite-before-dirty"));
   }
   // 2.6.37's mlock fails (ENOMEM) on the full disk with VM_LOCKED set and no page mlocked;
   // 2.6.38's succeeds and the store is killed by SIGBUS instead.
-  CHECK(violated(check("mlock_shared_file.toml", "mlock-v2.6.37", {{"free_blocks", 0}}), "mlocked-stays-mlocked"));
-  CHECK(!violated(check("mlock_shared_file.toml", "mlock-v2.6.38", {{"free_blocks", 0}}), "mlocked-stays-mlocked"));
+  CHECK(violated(run_full("mlock_shared_file.toml", "mlock-v2.6.37", {{"free_blocks", 0}}), "mlocked-stays-mlocked"));
+  CHECK(!violated(run_full("mlock_shared_file.toml", "mlock-v2.6.38", {{"free_blocks", 0}}), "mlocked-stays-mlocked"));
 }
 
 // mlock still breaks COW on private writable mappings (anonymous and file), so the
@@ -113,7 +104,7 @@ TEST_CASE("mlock_private_cow: mlock breaks COW and written pages stay mlocked in
   for (const Design* d : all_designs()) {
     for (long after : {0L, 1L}) {
       INFO(d->name() << " after_fork=" << after);
-      CheckRun run = check("mlock_private_cow.toml", std::string(d->name()), {{"after_fork", after}});
+      CheckRun run = run_full("mlock_private_cow.toml", std::string(d->name()), {{"after_fork", after}});
       CHECK(run.result.completion == Completion::Exhausted);
       CHECK(!run.result.any_violated());
     }
@@ -126,7 +117,7 @@ TEST_CASE("mlock_private_cow: mlock breaks COW and written pages stay mlocked in
 // The property can fail: a state where a locked VMA maps a page without PG_mlocked, or a
 // page stays mlocked with no locked VMA mapping it, at the end of an execution.
 TEST_CASE("mlocked-stays-mlocked fails on the states it forbids", "[mlock][properties][quick]") {
-  const Scenario sc = load_scenario(scenario("mlock_private_cow.toml"), {{"after_fork", 1}});
+  const Scenario sc = load_scenario(scenario_path("mlock_private_cow.toml"), {{"after_fork", 1}});
   SmtProperty prop(kSrc + "/properties/mlocked-stays-mlocked.smt2", sc, false);
   State s = sc.initial;
   for (unsigned t = 0; t < sc.threads.size(); ++t) s.threads[t].op = static_cast<u8>(sc.threads[t].ops.size());

@@ -23,6 +23,7 @@
 #include "tests/quick.hpp"
 
 using namespace cow;
+using cowtest::outcome;
 
 namespace {
 
@@ -42,13 +43,6 @@ std::vector<std::string> labels(const Trace& t) {
 
 std::size_t index_of(const std::vector<std::string>& v, const std::string& label) {
   return static_cast<std::size_t>(std::find(v.begin(), v.end(), label) - v.begin());
-}
-
-const PropertyOutcome& outcome(const CheckRun& r, const std::string& name) {
-  for (const PropertyOutcome& o : r.result.outcomes)
-    if (o.property->name() == name) return o;
-  FAIL("no outcome for " << name);
-  return r.result.outcomes.front();
 }
 
 u8 thread_index(const Scenario& sc, const std::string& name) {
