@@ -449,7 +449,15 @@ std::string repro_program(const ReexecutedTrace& t, const ReproOptions& opt) {
   Gen g(t);
   std::string params;
   for (const auto& [k, v] : sc.params) params += fmt::format("{}{}={}", params.empty() ? "" : ",", k, v);
-  const std::string name = fmt::format("{}{} on {}: {}", sc.name, params.empty() ? "" : " (" + params + ")", t.design->name(), t.property);
+  // The test's name says what the program checks: the trace's property when user space
+  // can see it, else the ones it can (an `ok` must not claim a property nobody checked).
+  std::string checked = t.property;
+  if (!g.props.count(t.property)) {
+    checked.clear();
+    for (const std::string& p : g.props) checked += (checked.empty() ? "" : ", ") + p;
+    checked = (checked.empty() ? "runs the scenario" : "checks " + checked) + " (" + t.property + " is not visible from user space)";
+  }
+  const std::string name = fmt::format("{}{} on {}: {}", sc.name, params.empty() ? "" : " (" + params + ")", t.design->name(), checked);
   bool racy = false;
   for (int k = 0; k < g.n_ops; ++k) racy |= !g.races(k).empty();
 

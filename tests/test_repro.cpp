@@ -114,6 +114,16 @@ TEST_CASE("repro: a program's checks can fail (a MAP_SHARED page leaks after for
   fs::remove_all(work_dir());
 }
 
+TEST_CASE("repro: a trace whose property user space cannot see is not reported as that property's ok",
+          "[repro][quick]") {
+  const Built b = build("scenarios/fadvise_async_write.toml --design v2.6.27 --property on-disk-after-sync", "async_write");
+  const std::string src = read(b.source);
+  CHECK(src.find("sync_file_range(map_fd[0][0], 0 * PAGE, PAGE, SYNC_FILE_RANGE_WRITE)") != std::string::npos);
+  CHECK(src.find("on v2.6.27: runs the scenario (on-disk-after-sync is not visible from user space)\"") != std::string::npos);
+  CHECK(src.find("on v2.6.27: on-disk-after-sync\"") == std::string::npos);
+  fs::remove_all(work_dir());
+}
+
 TEST_CASE("repro: a file that is not one trace is bad input (exit 2)", "[repro][bad-input][quick]") {
   const fs::path d = work_dir();
   const std::string two = (d / "two.json").string();
